@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string };
+const define = { __APP_VERSION__: JSON.stringify(pkg.version) };
+
+export default defineConfig({
+  main: {
+    define,
+    build: {
+      // The core entries also run under plain Node 20 (web mode); Electron 45 embeds Node 22.
+      target: 'node20',
+      // Each entry is one self-contained file: main, the core for utilityProcess, and the core
+      // for web mode. Main never shares a chunk with the core.
+      isolatedEntries: true,
+      rolldownOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          core: resolve(__dirname, 'src/core/hosts/electron.ts'),
+          standalone: resolve(__dirname, 'src/core/hosts/standalone.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload cannot require anything but `electron`: bundle everything into it.
+      externalizeDeps: false,
+      rolldownOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    define,
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rolldownOptions: { input: resolve(__dirname, 'src/renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,260 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Status } from '#shared/contract/app';
+import { fail } from '#shared/contract/errors';
+import type { CoreEventName, CoreEventPayload } from '#shared/contract/events';
+import { callFrameSchema } from '#shared/rpc/protocol';
+import type { Settings } from '#shared/domain/settings';
+import { openDatabase, type Db } from './db/connection';
+import { DbFromFutureError, migrate } from './db/migrations/index';
+import { readSettings } from './db/queries/settings';
+import { getStation, insertStation, type StationRecord } from './db/queries/station';
+import { renderDemoSheet } from './demo/sheet';
+import { seedDemo } from './demo/seed';
+import { EventLog } from './events/log';
+import type { Connection } from './rpc/connection';
+import { Dispatcher } from './rpc/dispatcher';
+import { createHandlers } from './rpc/handlers';
+import { ulid } from './util/ulid';
+import type { Logger } from './util/log';
+import { ScanService } from './workflows/scan';
+import { SessionService } from './workflows/session';
+
+export type CoreOptions = {
+  dataDir: string;
+  /** Seed the demo warehouse into a new station. */
+  demo: boolean;
+  version: string;
+  log: Logger;
+  clock?: () => number;
+};
+
+/** What the host does with one window's link: feed it frames, and say when it closed. */
+export type AttachedConnection = {
+  receive(raw: unknown): void;
+  detach(): void;
+};
+
+type Services = {
+  db: Db;
+  station: StationRecord;
+  events: EventLog;
+  session: SessionService;
+  dispatcher: Dispatcher;
+};
+
+/**
+ * The core: the station database, the workflows and the dispatcher, independent of how windows
+ * reach it (WebSocket in web mode, MessagePort in Electron). If the database cannot be opened —
+ * most importantly one written by a newer Benchline — the core still starts and answers every
+ * call with that error, so the window can show it instead of a blank screen.
+ */
+export class Core {
+  readonly #options: CoreOptions;
+  readonly #clock: () => number;
+  readonly #connections = new Map<string, Connection>();
+  readonly #services: Services | null;
+  readonly #failure: { code: 'DB_FROM_FUTURE' | 'DB_ERROR'; message: string } | null;
+  readonly #startedAt: number;
+  #settings: Settings | null = null;
+  #demoSheet: Promise<Buffer> | null = null;
+  #nextConnection = 1;
+
+  constructor(options: CoreOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#startedAt = this.#clock();
+    let services: Services | null = null;
+    let failure: { code: 'DB_FROM_FUTURE' | 'DB_ERROR'; message: string } | null = null;
+    try {
+      services = this.#open();
+    } catch (error) {
+      if (error instanceof DbFromFutureError) {
+        failure = { code: 'DB_FROM_FUTURE', message: error.message };
+      } else {
+        failure = {
+          code: 'DB_ERROR',
+          message: `The station database could not be opened: ${(error as Error).message}`,
+        };
+      }
+      options.log.error({ err: error }, 'core started without a database');
+    }
+    this.#services = services;
+    this.#failure = failure;
+  }
+
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
+  /** Links a window. Every frame it sends goes to `receive`; results and events go back through `send`. */
+  attach(send: Connection['send']): AttachedConnection {
+    const id = `c${this.#nextConnection++}`;
+    const connection: Connection = { id, send };
+    this.#connections.set(id, connection);
+    send({ t: 'hello', coreVersion: this.#options.version, pid: process.pid, startedAt: this.#startedAt });
+    return {
+      receive: (raw) => {
+        void this.#receive(connection, raw);
+      },
+      detach: () => {
+        this.#connections.delete(id);
+      },
+    };
+  }
+
+  /** Runs one call, as a window would. */
+  async call(method: string, input: unknown, connectionId = 'local'): Promise<unknown> {
+    if (!this.#services)
+      return method === 'app.status'
+        ? { ok: true, value: this.#status() }
+        : fail(this.#failure!.code, this.#failure!.message);
+    return this.#services.dispatcher.dispatch(method, input, connectionId);
+  }
+
+  /** Tells every window (or one) about something that happened in the core. */
+  emit<E extends CoreEventName>(event: E, payload: CoreEventPayload<E>, connectionId?: string): void {
+    for (const connection of this.#connections.values()) {
+      if (connectionId !== undefined && connection.id !== connectionId) continue;
+      try {
+        connection.send({ t: 'event', name: event, payload });
+      } catch (error) {
+        this.#options.log.warn({ err: error, connection: connection.id }, 'could not send an event');
+      }
+    }
+  }
+
+  close(): void {
+    if (!this.#services) return;
+    this.#services.session.stop();
+    this.#services.db.close();
+  }
+
+  async #receive(connection: Connection, raw: unknown): Promise<void> {
+    const frame = callFrameSchema.safeParse(raw);
+    if (!frame.success) {
+      const id =
+        typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number'
+          ? (raw as { id: number }).id
+          : -1;
+      connection.send({
+        t: 'result',
+        id,
+        result: fail('BAD_FRAME', 'The message is not a call frame: {t:"call", id, method, input}.'),
+      });
+      return;
+    }
+    const { id, method, input } = frame.data;
+    const result = await this.call(method, input, connection.id);
+    try {
+      connection.send({ t: 'result', id, result: result as never });
+    } catch (error) {
+      // The window went away before its answer; what the call wrote is committed regardless.
+      this.#options.log.warn({ err: error, method }, 'could not deliver a result');
+    }
+  }
+
+  #open(): Services {
+    const { dataDir, log } = this.#options;
+    mkdirSync(dataDir, { recursive: true });
+    const db = openDatabase(join(dataDir, 'station.db'));
+    try {
+      const migrated = migrate(db);
+      if (migrated.from !== migrated.to) log.info(migrated, 'database migrated');
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    const station = this.#ensureStation(db);
+    this.#settings = readSettings(db);
+    const events = new EventLog(db, station.id, this.#clock);
+    const session = new SessionService({
+      db,
+      events,
+      clock: this.#clock,
+      settings: () => this.#settings!,
+      changed: (view) => this.emit('session.changed', view),
+    });
+    const scan = new ScanService({ db, events, session });
+    const handlers = createHandlers({
+      db,
+      events,
+      session,
+      scan,
+      station,
+      clock: this.#clock,
+      settings: {
+        get: () => this.#settings!,
+        set: (settings) => {
+          this.#settings = settings;
+          this.emit('settings.changed', settings);
+          session.settingsChanged();
+        },
+      },
+      status: () => this.#status(),
+      demoSheet: () => (this.#demoSheet ??= renderDemoSheet(db, station.name)),
+    });
+    const dispatcher = new Dispatcher({
+      handlers,
+      session: () => session.active(),
+      touch: () => session.touch(),
+      unavailable: () => this.#failure,
+      log,
+      refused: ({ connectionId, method, operator, allowed }) => {
+        events.record({
+          type: 'security.call_refused',
+          operatorId: operator.id,
+          subject: operator.id,
+          payload: { method, role: operator.role, allowed },
+        });
+        log.warn({ method, operator: operator.id, role: operator.role }, 'call refused for role');
+        this.emit('call.refused', { method, role: operator.role, allowed }, connectionId);
+      },
+    });
+    session.start();
+    return { db, station, events, session, dispatcher };
+  }
+
+  #ensureStation(db: Db): StationRecord {
+    const existing = getStation(db);
+    if (existing) return existing;
+    const now = this.#clock();
+    const station: StationRecord = {
+      id: ulid(now),
+      name: this.#options.demo ? 'DEMO-01' : 'NEW-STATION',
+      warehouse: this.#options.demo ? 'Demo warehouse' : 'Not enrolled',
+      incarnation: ulid(now),
+      demo: this.#options.demo,
+      createdAt: now,
+    };
+    // One transaction: a crash while seeding leaves no half-made station behind.
+    db.transaction(() => {
+      insertStation(db, station);
+      if (this.#options.demo) seedDemo(db, now);
+    })();
+    if (this.#options.demo) this.#options.log.info('new demo station seeded');
+    return station;
+  }
+
+  #status(): Status {
+    const services = this.#services;
+    return {
+      app: { name: 'Benchline', version: this.#options.version },
+      state: services ? 'ready' : 'error',
+      error: this.#failure,
+      station: services
+        ? {
+            id: services.station.id,
+            name: services.station.name,
+            warehouse: services.station.warehouse,
+            incarnation: services.station.incarnation,
+            demo: services.station.demo,
+          }
+        : null,
+      settings: this.#settings,
+      // Sync arrives with the cloud service; until then every event waits in the outbox.
+      sync: { state: 'not_enrolled', queueDepth: services ? services.events.count() : 0 },
+      devices: [],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import type { Db } from '../connection';
+import { m0010Initial } from './0010-initial';
+import type { Migration } from './types';
+
+/** Every migration, in order. Append only: never edit or reorder a released one. */
+export const MIGRATIONS: readonly Migration[] = [m0010Initial];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** The database was written by a newer Benchline; opening it could corrupt it. */
+export class DbFromFutureError extends Error {
+  readonly dbVersion: number;
+  readonly appVersion: number;
+
+  constructor(dbVersion: number, appVersion: number) {
+    super(
+      `This station database was written by a newer Benchline (schema ${dbVersion}; this app knows ${appVersion}). ` +
+        'Install the newer Benchline to open it; the data has not been touched.',
+    );
+    this.name = 'DbFromFutureError';
+    this.dbVersion = dbVersion;
+    this.appVersion = appVersion;
+  }
+}
+
+/**
+ * Brings the schema to the latest version: every pending migration and the new
+ * `PRAGMA user_version` in one transaction, so a crash leaves the old schema intact.
+ * A database newer than this app is refused before anything is written.
+ */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  assertMonotonic(migrations);
+  const from = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (from > latest) throw new DbFromFutureError(from, latest);
+  const pending = migrations.filter((m) => m.version > from);
+  if (pending.length === 0) return { from, to: from };
+  db.transaction(() => {
+    for (const migration of pending) migration.up(db);
+    db.pragma(`user_version = ${latest}`);
+  })();
+  return { from, to: latest };
+}
+
+function assertMonotonic(migrations: readonly Migration[]): void {
+  for (let i = 1; i < migrations.length; i++) {
+    const prev = migrations[i - 1]!.version;
+    const next = migrations[i]!.version;
+    if (prev >= next) throw new Error(`Migration versions are not monotonic: ${prev} >= ${next}`);
+  }
+}

@@ -1,0 +1,91 @@
+import type { Db } from '../connection';
+
+export type EventRow = {
+  seq: number;
+  id: string;
+  station_id: string;
+  operator_id: string | null;
+  type: string;
+  subject: string | null;
+  payload: string;
+  schema_version: number;
+  created_at: number;
+  prev_hash: string;
+  hash: string;
+};
+
+/** An event as the core uses it; the payload stays the stored text until someone needs it. */
+export type StoredEvent = {
+  seq: number;
+  id: string;
+  stationId: string;
+  operatorId: string | null;
+  type: string;
+  subject: string | null;
+  payload: string;
+  schemaVersion: number;
+  createdAt: number;
+  prevHash: string;
+  hash: string;
+};
+
+export function rowToEvent(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    stationId: row.station_id,
+    operatorId: row.operator_id,
+    type: row.type,
+    subject: row.subject,
+    payload: row.payload,
+    schemaVersion: row.schema_version,
+    createdAt: row.created_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Prepared statements of the event log, prepared once per connection. */
+export type EventQueries = ReturnType<typeof eventQueries>;
+
+export function eventQueries(db: Db) {
+  const last = db.prepare<[], Pick<EventRow, 'seq' | 'hash'>>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+  const insert = db.prepare<EventRow>(
+    `INSERT INTO events (seq, id, station_id, operator_id, type, subject, payload, schema_version, created_at, prev_hash, hash)
+     VALUES (@seq, @id, @station_id, @operator_id, @type, @subject, @payload, @schema_version, @created_at, @prev_hash, @hash)`,
+  );
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
+  const countByType = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM events WHERE type = ?');
+  const page = db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq < ? ORDER BY seq DESC LIMIT ?');
+  const pageByType = db.prepare<[string, number, number], EventRow>(
+    'SELECT * FROM events WHERE type = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+  );
+  const all = db.prepare<[], EventRow>('SELECT * FROM events ORDER BY seq');
+  const byId = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?');
+
+  return {
+    /** The newest event's seq and hash, or null for an empty log. */
+    last(): { seq: number; hash: string } | null {
+      return last.get() ?? null;
+    },
+    insert(row: EventRow): void {
+      insert.run(row);
+    },
+    count(type?: string): number {
+      return (type === undefined ? count.get() : countByType.get(type))?.n ?? 0;
+    },
+    /** Newest first, strictly before `beforeSeq`. */
+    page(limit: number, beforeSeq: number, type?: string): StoredEvent[] {
+      const rows = type === undefined ? page.all(beforeSeq, limit) : pageByType.all(type, beforeSeq, limit);
+      return rows.map(rowToEvent);
+    },
+    /** Every event in seq order, streamed — the log can be large. */
+    *iterate(): Generator<StoredEvent> {
+      for (const row of all.iterate()) yield rowToEvent(row);
+    },
+    byId(id: string): StoredEvent | null {
+      const row = byId.get(id);
+      return row ? rowToEvent(row) : null;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { hashPinSync } from '../auth/pin';
+import type { Db } from '../db/connection';
+import { barcodeKey } from '../db/queries/catalog';
+import { operatorQueries } from '../db/queries/operators';
+import { buildDemoWarehouse, DEMO_OPERATORS, type DemoWarehouse } from './data';
+
+/**
+ * Fills an empty station with the demo warehouse, in one transaction. Reference data only: no
+ * events, no bench records — the demo starts with a clean audit trail.
+ */
+export function seedDemo(db: Db, now: number): DemoWarehouse {
+  const warehouse = buildDemoWarehouse(now);
+  // Hash outside the transaction: scrypt is slow on purpose.
+  const operators = DEMO_OPERATORS.map((o) => ({ ...o, pinHash: hashPinSync(o.pin), active: true }));
+  const q = operatorQueries(db);
+  const insertBrand = db.prepare(
+    'INSERT INTO brands (id, name, theme, insert_copy, return_portal_url) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertProduct = db.prepare(
+    `INSERT INTO products (id, sku, brand_id, name, category, weight_g, price_cents, currency, serialised, return_window_days)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertBarcode = db.prepare('INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, ?)');
+  const insertCustomer = db.prepare('INSERT INTO customers (id, first_name, address_key) VALUES (?, ?, ?)');
+  const insertOrder = db.prepare(
+    `INSERT INTO orders (id, number, brand_id, customer_id, status, placed_at, ship_to, instructions, tote, packed_weight_g)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertOrderLine = db.prepare(
+    'INSERT INTO order_lines (order_id, line_no, product_id, quantity, serials) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertRma = db.prepare(
+    `INSERT INTO rmas (id, number, order_id, status, return_tracking, requested_resolution, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertRmaLine = db.prepare(
+    'INSERT INTO rma_lines (rma_id, line_no, product_id, quantity, reason) VALUES (?, ?, ?, ?, ?)',
+  );
+  const countOrders = db.prepare('UPDATE customers SET orders_count = orders_count + 1 WHERE id = ?');
+
+  db.transaction(() => {
+    for (const o of operators) q.upsert(o);
+    for (const b of warehouse.brands) {
+      insertBrand.run(b.id, b.name, JSON.stringify(b.theme), JSON.stringify(b.insertCopy), b.returnPortalUrl);
+    }
+    for (const p of warehouse.products) {
+      insertProduct.run(
+        p.id,
+        p.sku,
+        p.brandId,
+        p.name,
+        p.category,
+        p.weightG,
+        p.priceCents,
+        p.currency,
+        p.serialised ? 1 : 0,
+        p.returnWindowDays,
+      );
+      for (const barcode of p.barcodes) insertBarcode.run(barcodeKey(barcode.code), p.id, barcode.kind);
+    }
+    for (const c of warehouse.customers) insertCustomer.run(c.id, c.firstName, c.addressKey);
+    for (const o of warehouse.orders) {
+      insertOrder.run(
+        o.id,
+        o.number,
+        o.brandId,
+        o.customerId,
+        o.status,
+        o.placedAt,
+        JSON.stringify(o.shipTo),
+        o.instructions,
+        o.tote,
+        o.packedWeightG,
+      );
+      countOrders.run(o.customerId);
+      for (const l of o.lines) {
+        insertOrderLine.run(o.id, l.lineNo, l.productId, l.quantity, l.serials ? JSON.stringify(l.serials) : null);
+      }
+    }
+    for (const r of warehouse.rmas) {
+      insertRma.run(r.id, r.number, r.orderId, r.status, r.returnTracking, r.requestedResolution, r.createdAt);
+      for (const l of r.lines) insertRmaLine.run(r.id, l.lineNo, l.productId, l.quantity, l.reason);
+    }
+  })();
+  return warehouse;
+}

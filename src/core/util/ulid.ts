@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+let lastTime = -1;
+let lastRandom: number[] = [];
+
+/**
+ * A ULID (time-sortable 128-bit id, Crockford base32). Monotonic within one millisecond: the
+ * random part is incremented, so ids made in the same millisecond still sort in creation order.
+ */
+export function ulid(now: number = Date.now()): string {
+  if (now === lastTime) {
+    lastRandom = increment(lastRandom);
+  } else {
+    lastTime = now;
+    lastRandom = [...randomBytes(16)].map((b) => b % 32);
+  }
+  return encodeTime(now) + lastRandom.map((d) => ALPHABET[d]).join('');
+}
+
+function encodeTime(time: number): string {
+  let out = '';
+  let t = time;
+  for (let i = 0; i < 10; i++) {
+    out = ALPHABET[t % 32] + out;
+    t = Math.floor(t / 32);
+  }
+  return out;
+}
+
+function increment(digits: number[]): number[] {
+  const next = [...digits];
+  for (let i = next.length - 1; i >= 0; i--) {
+    if (next[i]! < 31) {
+      next[i]! += 1;
+      return next;
+    }
+    next[i] = 0;
+  }
+  // 80 bits exhausted in one millisecond: practically impossible, start a fresh random part.
+  return [...randomBytes(16)].map((b) => b % 32);
+}

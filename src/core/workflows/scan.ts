@@ -1,0 +1,201 @@
+import { parseCommand, type Command } from '#shared/barcode/commands';
+import type { ScanInput, Verdict } from '#shared/contract/scan';
+import { roleMayOpen } from '#shared/domain/roles';
+import type { Db } from '../db/connection';
+import { catalogQueries, type CatalogQueries } from '../db/queries/catalog';
+import { operatorQueries, type OperatorQueries, type OperatorRecord } from '../db/queries/operators';
+import type { EventLog } from '../events/log';
+import { BenchError } from '../util/errors';
+import type { ActiveSession, SessionService } from './session';
+
+export type ScanDeps = { db: Db; events: EventLog; session: SessionService };
+
+const PIN_PATTERN = /^\d{4,8}$/;
+
+/**
+ * Removes what a scanner or a keyboard adds around a code: surrounding spaces and every control
+ * character except GS (0x1D), the GS1 separator that must survive.
+ */
+export function normalizeScan(code: string): string {
+  // eslint-disable-next-line no-control-regex
+  return code.replace(/[\x00-\x1c\x1e\x1f\x7f]/g, '').trim();
+}
+
+type Classified =
+  | { kind: 'command'; command: Command }
+  | { kind: 'product'; subject: string; params: Record<string, string> }
+  | { kind: 'order'; subject: string; params: Record<string, string | number> }
+  | { kind: 'rma'; subject: string; params: Record<string, string | number> }
+  | { kind: 'unknown' };
+
+/**
+ * Every scan, from every input, ends here. Logged out, the scan path reads only badges and PINs;
+ * logged in, it classifies the code, and records a `scan.recorded` event with the verdict so the
+ * audit trail and the bench figures (scans per item) see every scan. A PIN is never recorded.
+ *
+ * Scans are handled one at a time in arrival order: a PIN must not overtake its badge.
+ */
+export class ScanService {
+  readonly #deps: ScanDeps;
+  readonly #catalog: CatalogQueries;
+  readonly #operators: OperatorQueries;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: ScanDeps) {
+    this.#deps = deps;
+    this.#catalog = catalogQueries(deps.db);
+    this.#operators = operatorQueries(deps.db);
+  }
+
+  submit(input: ScanInput): Promise<Verdict> {
+    const run = this.#queue.then(() => this.#submit(input));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #submit(input: ScanInput): Promise<Verdict> {
+    const code = normalizeScan(input.code);
+    const { session } = this.#deps;
+    if (code.length === 0) return verdict('unknown', 'bad', 'verdict.empty', {}, '');
+
+    // A badge first: numeric employee badges exist, and a badge scanned while another waits
+    // for its PIN means the operator changed their mind.
+    const badgeOperator = this.#operators.byBadge(code);
+    if (badgeOperator) return this.#badge(badgeOperator);
+    if (session.pending() && PIN_PATTERN.test(code)) return this.#pin(code);
+
+    const active = session.active();
+    if (!active) return verdict('needs_login', 'bad', 'verdict.needsLogin', {}, code);
+    if (active.locked) return verdict('locked', 'bad', 'verdict.locked', {}, code);
+
+    const classified = this.#classify(code);
+    if (classified.kind === 'command') return this.#command(classified.command, code, input, active);
+    return this.#record(active, input, code, classified);
+  }
+
+  async #pin(pin: string): Promise<Verdict> {
+    const { session } = this.#deps;
+    try {
+      const { purpose } = await session.completePending(pin, 'scan');
+      const name = session.active()?.operator.name ?? '';
+      return verdict(purpose === 'login' ? 'login' : 'unlock', 'good', `verdict.${purpose}`, { name }, '••••', 'home');
+    } catch (error) {
+      if (error instanceof BenchError && error.code === 'WRONG_PIN') {
+        const attemptsLeft = Number(error.details?.attemptsLeft ?? 0);
+        return verdict('pin_wrong', 'bad', 'verdict.pinWrong', { attemptsLeft }, '••••');
+      }
+      if (error instanceof BenchError && error.code === 'BADGE_LOCKED') {
+        return verdict('badge_locked', 'bad', 'verdict.badgeLocked', lockParams(error), '••••');
+      }
+      throw error;
+    }
+  }
+
+  #badge(operator: OperatorRecord): Verdict {
+    const { session } = this.#deps;
+    if (!operator.active) return verdict('unknown', 'bad', 'verdict.badgeInactive', {}, '');
+    const active = session.active();
+    if (active && !active.locked && active.operator.id === operator.id) {
+      return verdict('badge', 'info', 'verdict.alreadyLoggedIn', { name: operator.name }, operator.badge);
+    }
+    try {
+      const pending = session.expectPin(operator);
+      const key =
+        pending.purpose === 'unlock' ? 'verdict.badgeUnlock' : active ? 'verdict.badgeSwitch' : 'verdict.badge';
+      return verdict('badge', 'info', key, { name: operator.name }, operator.badge);
+    } catch (error) {
+      if (error instanceof BenchError && error.code === 'BADGE_LOCKED') {
+        return verdict('badge_locked', 'bad', 'verdict.badgeLocked', lockParams(error), operator.badge);
+      }
+      throw error;
+    }
+  }
+
+  #command(command: Command, code: string, input: ScanInput, active: ActiveSession): Verdict {
+    const { session } = this.#deps;
+    if (command.name === 'logout') {
+      session.logout('command');
+      return verdict('command', 'good', 'verdict.loggedOut', {}, code);
+    }
+    if (command.name === 'lock') {
+      session.lock('command');
+      return verdict('command', 'good', 'verdict.lockedNow', {}, code);
+    }
+    if (command.name === 'bench' && !roleMayOpen(active.operator.role, command.bench)) {
+      const recorded = this.#deps.events.record({
+        type: 'scan.recorded',
+        operatorId: active.operator.id,
+        payload: { code, source: input.source, symbology: input.symbology ?? null, kind: 'refused' },
+      });
+      return {
+        ...verdict('refused', 'bad', 'verdict.benchRefused', { bench: command.bench }, code),
+        eventId: recorded.id,
+        seq: recorded.seq,
+      };
+    }
+    const target = command.name === 'bench' ? command.bench : 'home';
+    return verdict('command', 'good', 'verdict.navigate', { bench: target }, code, target);
+  }
+
+  #classify(code: string): Classified {
+    const command = parseCommand(code);
+    if (command) return { kind: 'command', command };
+    const product = this.#catalog.productByBarcode(code);
+    if (product) {
+      return {
+        kind: 'product',
+        subject: product.id,
+        params: { sku: product.sku, name: product.name, brand: product.brand },
+      };
+    }
+    const order = this.#catalog.order(code);
+    if (order) {
+      return {
+        kind: 'order',
+        subject: order.id,
+        params: { number: order.number, status: order.status, lines: order.lines },
+      };
+    }
+    const rma = this.#catalog.rma(code);
+    if (rma) {
+      return { kind: 'rma', subject: rma.id, params: { number: rma.number, status: rma.status, lines: rma.lines } };
+    }
+    return { kind: 'unknown' };
+  }
+
+  #record(
+    active: ActiveSession,
+    input: ScanInput,
+    code: string,
+    classified: Exclude<Classified, { kind: 'command' }>,
+  ): Verdict {
+    const known = classified.kind !== 'unknown';
+    const recorded = this.#deps.events.record({
+      type: 'scan.recorded',
+      operatorId: active.operator.id,
+      subject: known ? classified.subject : null,
+      payload: { code, source: input.source, symbology: input.symbology ?? null, kind: classified.kind },
+    });
+    const params = known ? classified.params : {};
+    return {
+      ...verdict(classified.kind, known ? 'good' : 'bad', `verdict.${classified.kind}`, params, code),
+      eventId: recorded.id,
+      seq: recorded.seq,
+    };
+  }
+}
+
+function verdict(
+  kind: Verdict['kind'],
+  tone: Verdict['tone'],
+  message: string,
+  params: Verdict['params'],
+  display: string,
+  navigate: Verdict['navigate'] = null,
+): Verdict {
+  return { kind, tone, message, params, display, navigate, eventId: null, seq: null };
+}
+
+function lockParams(error: BenchError): Record<string, number> {
+  return { lockedUntil: Number(error.details?.lockedUntil ?? 0) };
+}

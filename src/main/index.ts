@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, session, utilityProcess } from 'electron';
+import { CoreSupervisor } from './core-supervisor';
+import { logMain } from './log';
+import { hardenContents, hardenSession } from './security';
+import { mainWindowOptions } from './window';
+import { isAppFrame } from './trusted';
+
+/**
+ * Electron main: windows, security, and the core's supervisor. Main stays thin: it never
+ * touches the database or the devices, and never relays calls — each window talks to the core
+ * over its own MessagePort.
+ */
+
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const rendererUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = join(__dirname, '../renderer/index.html');
+const dataDir = process.env.BENCHLINE_DATA_DIR ?? app.getPath('userData');
+
+const supervisor = new CoreSupervisor({
+  fork: () =>
+    utilityProcess.fork(join(__dirname, 'core.js'), ['--data-dir', dataDir], {
+      serviceName: 'Benchline core',
+      stdio: 'inherit',
+    }),
+  createChannel: () => new MessageChannelMain(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  log: logMain,
+});
+
+app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+
+// A window's preload asks for its port once the page exists (and again after a reload).
+ipcMain.on('bench:hello', (event) => {
+  const window = BrowserWindow.fromWebContents(event.sender);
+  if (!window || !isAppFrame(event.senderFrame, event.sender.mainFrame, rendererUrl, rendererFile)) {
+    logMain('refused bench:hello from an unexpected frame', { url: event.senderFrame?.url });
+    return;
+  }
+  const contents = window.webContents;
+  supervisor.attach({
+    id: window.id,
+    isDestroyed: () => window.isDestroyed(),
+    sendPort: (port) => contents.postMessage('bench:port', null, [port as Electron.MessagePortMain]),
+    coreDown: () => contents.send('bench:core-down'),
+  });
+});
+
+function createWindow(): void {
+  const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')));
+  const id = window.id;
+  window.on('closed', () => supervisor.detach(id));
+  window.once('ready-to-show', () => window.show());
+  if (rendererUrl) {
+    void window.loadURL(rendererUrl);
+  } else {
+    void window.loadFile(rendererFile);
+  }
+}
+
+void app.whenReady().then(() => {
+  hardenSession(session.defaultSession);
+  // No default menu: its accelerators (Ctrl+R, Ctrl+W…) would fire on the control characters
+  // some scanners send. macOS keeps an app menu for Quit.
+  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }]) : null);
+  logMain('starting', { version: __APP_VERSION__, electron: process.versions.electron, dataDir });
+  supervisor.start();
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('before-quit', () => supervisor.stop());

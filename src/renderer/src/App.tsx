@@ -1,0 +1,99 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Bench } from '#shared/domain/roles';
+import { Notices } from './components/Notices';
+import { ScanFeedback } from './components/ScanFeedback';
+import { StatusBar } from './components/StatusBar';
+import { BenchPlaceholder } from './screens/BenchPlaceholder';
+import { Home } from './screens/Home';
+import { Lock } from './screens/Lock';
+import { Login } from './screens/Login';
+import { Review } from './screens/Review';
+import { Settings } from './screens/Settings';
+import { Sync } from './screens/Sync';
+import { Connecting, DbError } from './screens/SystemScreens';
+import { useNavStore } from './stores/nav';
+import { useSessionStore } from './stores/session';
+import { useStationStore } from './stores/station';
+
+/** The window: header, the screen the station state calls for, scan feedback, status bar. */
+export function App() {
+  const { t } = useTranslation();
+  const link = useStationStore((s) => s.link);
+  const status = useStationStore((s) => s.status);
+  const session = useSessionStore((s) => s.session);
+  const screen = useNavStore((s) => s.screen);
+  const go = useNavStore((s) => s.go);
+  const lock = useSessionStore((s) => s.lock);
+  const logout = useSessionStore((s) => s.logout);
+
+  const ready = link === 'open' && status !== null && session !== null;
+  const operator = session?.operator ?? null;
+  const loggedIn = operator !== null && !session?.locked;
+  // The renderer hides benches the role cannot open; the core refuses their calls regardless.
+  const bench = loggedIn && screen !== 'home' && session?.benches.includes(screen) ? screen : 'home';
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape' && loggedIn) go('home');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [go, loggedIn]);
+
+  let body;
+  if (!ready) body = <Connecting />;
+  else if (status.state === 'error') body = <DbError />;
+  else if (!operator) body = <Login />;
+  else if (session.locked) body = <Lock />;
+  else body = <BenchScreen bench={bench} />;
+
+  return (
+    <div className="app" data-ready={ready ? 'true' : 'false'}>
+      <a className="skip-link" href="#main">
+        {t('app.skipToMain')}
+      </a>
+      <header className="app-header">
+        <span className="brand">{t('app.name')}</span>
+        {loggedIn && bench !== 'home' ? (
+          <button type="button" className="button-header" onClick={() => go('home')}>
+            ← {t('bench.back')}
+          </button>
+        ) : null}
+        <span className="header-spacer" />
+        {loggedIn ? (
+          <>
+            <span className="header-operator">{t('home.welcome', { name: operator.name })}</span>
+            <button type="button" className="button-header" onClick={() => void lock()}>
+              {t('home.lock')}
+            </button>
+            <button type="button" className="button-header" onClick={() => void logout()}>
+              {t('home.logout')}
+            </button>
+          </>
+        ) : null}
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Notices />
+        {ready && status.state === 'ready' ? <ScanFeedback /> : null}
+        {body}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
+
+function BenchScreen({ bench }: { bench: Bench | 'home' }) {
+  switch (bench) {
+    case 'home':
+      return <Home />;
+    case 'sync':
+      return <Sync />;
+    case 'review':
+      return <Review />;
+    case 'settings':
+      return <Settings />;
+    default:
+      return <BenchPlaceholder bench={bench} />;
+  }
+}

@@ -1,0 +1,21 @@
+import type { TFunction } from 'i18next';
+import type { BenchErrorShape } from '#shared/contract/errors';
+import type { Verdict } from '#shared/contract/scan';
+
+/** The operator-facing text of a core error, in the UI language. */
+export function errorText(t: TFunction, error: BenchErrorShape): string {
+  const details = error.details ?? {};
+  const params: Record<string, string | number> = {};
+  if (typeof details.attemptsLeft === 'number') params.count = details.attemptsLeft;
+  if (typeof details.lockedUntil === 'number') params.time = new Date(details.lockedUntil).toLocaleTimeString();
+  return t(`errors.${error.code}`, { ...params, defaultValue: error.message });
+}
+
+/** The operator-facing text of a scan verdict. */
+export function verdictText(t: TFunction, verdict: Verdict): string {
+  const params: Record<string, string | number> = { ...verdict.params };
+  if (typeof params.attemptsLeft === 'number') params.count = params.attemptsLeft;
+  if (typeof params.lockedUntil === 'number') params.time = new Date(params.lockedUntil).toLocaleTimeString();
+  if (typeof params.bench === 'string') params.bench = t(`benches.${params.bench}`);
+  return t(verdict.message, params);
+}

@@ -1,0 +1,64 @@
+import i18next from 'i18next';
+import { DEFAULT_SETTINGS } from '#shared/domain/settings';
+import { setLanguage } from './i18n/index';
+import { onCore } from './services/core';
+import { sessionService } from './services/session';
+import { WedgeListener } from './scan/wedge';
+import { useNoticeStore } from './stores/notices';
+import { useScanStore } from './stores/scan';
+import { useSessionStore } from './stores/session';
+import { useStationStore } from './stores/station';
+
+const TOUCH_EVERY_MS = 20_000;
+
+/**
+ * Connects the stores to the core's events, the scanner to `scan.submit`, and operator activity
+ * to the idle lock. Runs once, before the first render.
+ */
+export function wireApp(): void {
+  onCore('link.changed', ({ state, coreStartedAt }) => {
+    useStationStore.getState().setLink(state, coreStartedAt);
+    if (state === 'open') {
+      // A new link (first start, or a restarted core): read everything again.
+      void useStationStore.getState().load();
+      void useSessionStore.getState().refresh();
+    }
+  });
+  onCore('session.changed', (session) => useSessionStore.getState().sessionChanged(session));
+  onCore('settings.changed', (settings) => {
+    useStationStore.getState().settingsChanged(settings);
+    wedge.configure(settings.scanner);
+    void setLanguage(settings.language);
+  });
+  onCore('status.changed', (status) => useStationStore.getState().statusChanged(status));
+  onCore('scan.verdict', (verdict) => useScanStore.getState().verdict(verdict));
+  onCore('call.refused', ({ method, allowed }) => {
+    const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
+    useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));
+  });
+
+  // Scans typed by a keyboard-wedge scanner, anywhere in the window.
+  const wedge = new WedgeListener(DEFAULT_SETTINGS.scanner, (scan) => {
+    void useScanStore.getState().submit(scan.code, 'wedge');
+  });
+  wedge.attach(window);
+  useStationStore.subscribe((state, previous) => {
+    const settings = state.status?.settings;
+    if (settings && settings !== previous.status?.settings) {
+      wedge.configure(settings.scanner);
+      void setLanguage(settings.language);
+    }
+  });
+
+  // Activity that made no call still counts for the idle lock.
+  let lastTouch = 0;
+  const activity = (): void => {
+    const session = useSessionStore.getState().session;
+    const now = Date.now();
+    if (!session?.operator || session.locked || now - lastTouch < TOUCH_EVERY_MS) return;
+    lastTouch = now;
+    void sessionService.touch();
+  };
+  window.addEventListener('pointerdown', activity, { passive: true });
+  window.addEventListener('keydown', activity, { passive: true });
+}
