@@ -12,9 +12,8 @@ export default defineConfig({
     build: {
       // The core entries also run under plain Node 20 (web mode); Electron 45 embeds Node 22.
       target: 'node20',
-      // Each entry is one self-contained file: main, the core for utilityProcess, and the core
-      // for web mode. Main never shares a chunk with the core.
-      isolatedEntries: true,
+      // Three entries: main, the core for utilityProcess, and the core for web mode. Main
+      // imports no core module, so the only chunks it may share with the core are of `shared`.
       rolldownOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),

@@ -60,12 +60,26 @@ export default tseslint.config(
   },
   {
     // Tools read default exports (vitest reporters, config files).
-    files: ['tests/support/*-reporter.ts', '*.config.ts', '*.config.mjs'],
+    files: ['tests/support/*-reporter.ts', '*.config.ts', '*.config.mts', '*.config.mjs'],
     rules: { 'no-restricted-exports': 'off' },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Plain Node scripts (build helpers, the benchmark runner).
+    files: ['scripts/**/*.mjs', 'tools/**/*.mjs', '*.config.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+      },
+    },
+    rules: { 'no-console': 'off' },
   },
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

@@ -11,7 +11,14 @@ const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3')
 });
 if (probe.status === 0) process.exit(0);
 
-const reason = (probe.stderr || '').split('\n').find((line) => line.includes('NODE_MODULE_VERSION') || line.includes('bindings')) ?? probe.stderr;
-process.stdout.write(`better-sqlite3 does not load in Node ${process.version} (${reason.trim()}); rebuilding it for Node…\n`);
-const rebuild = spawnSync('npm', ['rebuild', 'better-sqlite3'], { stdio: 'inherit', shell: process.platform === 'win32' });
+const reason =
+  (probe.stderr || '').split('\n').find((line) => line.includes('NODE_MODULE_VERSION') || line.includes('bindings')) ??
+  probe.stderr;
+process.stdout.write(
+  `better-sqlite3 does not load in Node ${process.version} (${reason.trim()}); rebuilding it for Node…\n`,
+);
+const rebuild = spawnSync('npm', ['rebuild', 'better-sqlite3'], {
+  stdio: 'inherit',
+  shell: process.platform === 'win32',
+});
 process.exit(rebuild.status ?? 1);

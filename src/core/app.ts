@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Status } from '#shared/contract/app';
-import { fail } from '#shared/contract/errors';
+import { fail, ok, type Result } from '#shared/contract/errors';
 import type { CoreEventName, CoreEventPayload } from '#shared/contract/events';
 import { callFrameSchema } from '#shared/rpc/protocol';
 import type { Settings } from '#shared/domain/settings';
@@ -31,6 +31,7 @@ export type CoreOptions = {
 
 /** What the host does with one window's link: feed it frames, and say when it closed. */
 export type AttachedConnection = {
+  readonly id: string;
   receive(raw: unknown): void;
   detach(): void;
 };
@@ -58,6 +59,7 @@ export class Core {
   readonly #startedAt: number;
   #settings: Settings | null = null;
   #demoSheet: Promise<Buffer> | null = null;
+  #statusTimer: ReturnType<typeof setTimeout> | null = null;
   #nextConnection = 1;
 
   constructor(options: CoreOptions) {
@@ -94,6 +96,7 @@ export class Core {
     this.#connections.set(id, connection);
     send({ t: 'hello', coreVersion: this.#options.version, pid: process.pid, startedAt: this.#startedAt });
     return {
+      id,
       receive: (raw) => {
         void this.#receive(connection, raw);
       },
@@ -104,11 +107,10 @@ export class Core {
   }
 
   /** Runs one call, as a window would. */
-  async call(method: string, input: unknown, connectionId = 'local'): Promise<unknown> {
-    if (!this.#services)
-      return method === 'app.status'
-        ? { ok: true, value: this.#status() }
-        : fail(this.#failure!.code, this.#failure!.message);
+  async call(method: string, input: unknown, connectionId = 'local'): Promise<Result<unknown>> {
+    if (!this.#services) {
+      return method === 'app.status' ? ok(this.#status()) : fail(this.#failure!.code, this.#failure!.message);
+    }
     return this.#services.dispatcher.dispatch(method, input, connectionId);
   }
 
@@ -124,8 +126,15 @@ export class Core {
     }
   }
 
+  /** Runs the periodic checks now (the idle lock); a timer does this every second. */
+  tick(): void {
+    this.#services?.session.checkIdle();
+  }
+
+  /** Stops the timers and closes the database; safe to call twice. */
   close(): void {
-    if (!this.#services) return;
+    if (!this.#services || !this.#services.db.open) return;
+    if (this.#statusTimer) clearTimeout(this.#statusTimer);
     this.#services.session.stop();
     this.#services.db.close();
   }
@@ -147,7 +156,7 @@ export class Core {
     const { id, method, input } = frame.data;
     const result = await this.call(method, input, connection.id);
     try {
-      connection.send({ t: 'result', id, result: result as never });
+      connection.send({ t: 'result', id, result });
     } catch (error) {
       // The window went away before its answer; what the call wrote is committed regardless.
       this.#options.log.warn({ err: error, method }, 'could not deliver a result');
@@ -167,7 +176,7 @@ export class Core {
     }
     const station = this.#ensureStation(db);
     this.#settings = readSettings(db);
-    const events = new EventLog(db, station.id, this.#clock);
+    const events = new EventLog(db, station.id, this.#clock, () => this.#statusSoon());
     const session = new SessionService({
       db,
       events,
@@ -213,6 +222,19 @@ export class Core {
     });
     session.start();
     return { db, station, events, session, dispatcher };
+  }
+
+  /**
+   * Tells the windows the station's status (the upload queue grew) a moment after events were
+   * written: one message for a burst of scans, and after the transaction has committed.
+   */
+  #statusSoon(): void {
+    if (this.#statusTimer) return;
+    this.#statusTimer = setTimeout(() => {
+      this.#statusTimer = null;
+      if (this.#services?.db.open) this.emit('status.changed', this.#status());
+    }, 250);
+    this.#statusTimer.unref();
   }
 
   #ensureStation(db: Db): StationRecord {

@@ -39,6 +39,7 @@ export class CoreSupervisor {
   #core: CoreProcess | null = null;
   #restarts = 0;
   #stopping = false;
+  #restartPending = false;
   #startedAt = 0;
 
   constructor(deps: SupervisorDeps) {
@@ -51,6 +52,10 @@ export class CoreSupervisor {
 
   start(): void {
     this.#stopping = false;
+    // One core per data folder: a second start (or a start after stop() while a restart is
+    // still scheduled) must not fork another core — the pending restart forks it, and a core
+    // forked twice would leave one running unsupervised, writing the same event chain.
+    if (this.#core || this.#restartPending) return;
     this.#spawn();
   }
 
@@ -88,8 +93,10 @@ export class CoreSupervisor {
     const delay = BACKOFF_MS[Math.min(this.#restarts, BACKOFF_MS.length - 1)]!;
     this.#restarts++;
     this.#deps.log('core exited; restarting', { code, delay, restarts: this.#restarts });
+    this.#restartPending = true;
     this.#deps.setTimeout(() => {
-      if (!this.#stopping) this.#spawn();
+      this.#restartPending = false;
+      if (!this.#stopping && !this.#core) this.#spawn();
     }, delay);
   }
 

@@ -12,69 +12,89 @@ import { isAppFrame } from './trusted';
  * over its own MessagePort.
  */
 
-app.enableSandbox();
-if (!app.requestSingleInstanceLock()) app.quit();
-
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(__dirname, '../renderer/index.html');
-const dataDir = process.env.BENCHLINE_DATA_DIR ?? app.getPath('userData');
 
-const supervisor = new CoreSupervisor({
-  fork: () =>
-    utilityProcess.fork(join(__dirname, 'core.js'), ['--data-dir', dataDir], {
-      serviceName: 'Benchline core',
-      stdio: 'inherit',
-    }),
-  createChannel: () => new MessageChannelMain(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  log: logMain,
-});
+app.enableSandbox();
 
-app.on('web-contents-created', (_event, contents) => hardenContents(contents));
-
-// A window's preload asks for its port once the page exists (and again after a reload).
-ipcMain.on('bench:hello', (event) => {
-  const window = BrowserWindow.fromWebContents(event.sender);
-  if (!window || !isAppFrame(event.senderFrame, event.sender.mainFrame, rendererUrl, rendererFile)) {
-    logMain('refused bench:hello from an unexpected frame', { url: event.senderFrame?.url });
-    return;
-  }
-  const contents = window.webContents;
-  supervisor.attach({
-    id: window.id,
-    isDestroyed: () => window.isDestroyed(),
-    sendPort: (port) => contents.postMessage('bench:port', null, [port as Electron.MessagePortMain]),
-    coreDown: () => contents.send('bench:core-down'),
-  });
-});
-
-function createWindow(): void {
-  const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')));
-  const id = window.id;
-  window.on('closed', () => supervisor.detach(id));
-  window.once('ready-to-show', () => window.show());
-  if (rendererUrl) {
-    void window.loadURL(rendererUrl);
-  } else {
-    void window.loadFile(rendererFile);
-  }
+// Only the instance holding the lock goes on. `app.quit()` does not stop this script, and before
+// it takes effect `ready` can still fire: a second instance that had registered its handlers
+// would fork a second core on the same data folder (two writers of one event chain) and open a
+// second window. So the second instance registers nothing and just quits.
+if (app.requestSingleInstanceLock()) {
+  runPrimary();
+} else {
+  app.quit();
 }
 
-void app.whenReady().then(() => {
-  hardenSession(session.defaultSession);
-  // No default menu: its accelerators (Ctrl+R, Ctrl+W…) would fire on the control characters
-  // some scanners send. macOS keeps an app menu for Quit.
-  Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }]) : null);
-  logMain('starting', { version: __APP_VERSION__, electron: process.versions.electron, dataDir });
-  supervisor.start();
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+function runPrimary(): void {
+  const dataDir = process.env.BENCHLINE_DATA_DIR ?? app.getPath('userData');
+
+  const supervisor = new CoreSupervisor({
+    fork: () =>
+      utilityProcess.fork(join(__dirname, 'core.js'), ['--data-dir', dataDir], {
+        serviceName: 'Benchline core',
+        stdio: 'inherit',
+      }),
+    createChannel: () => new MessageChannelMain(),
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    log: logMain,
   });
-});
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 
-app.on('before-quit', () => supervisor.stop());
+  // Launching the app again (a double click on its icon) brings the running window forward.
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  // A window's preload asks for its port once the page exists (and again after a reload).
+  ipcMain.on('bench:hello', (event) => {
+    const window = BrowserWindow.fromWebContents(event.sender);
+    if (!window || !isAppFrame(event.senderFrame, event.sender.mainFrame, rendererUrl, rendererFile)) {
+      logMain('refused bench:hello from an unexpected frame', { url: event.senderFrame?.url });
+      return;
+    }
+    const contents = window.webContents;
+    supervisor.attach({
+      id: window.id,
+      isDestroyed: () => window.isDestroyed(),
+      sendPort: (port) => contents.postMessage('bench:port', null, [port as Electron.MessagePortMain]),
+      coreDown: () => contents.send('bench:core-down'),
+    });
+  });
+
+  function createWindow(): void {
+    const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')));
+    const id = window.id;
+    window.on('closed', () => supervisor.detach(id));
+    window.once('ready-to-show', () => window.show());
+    if (rendererUrl) {
+      void window.loadURL(rendererUrl);
+    } else {
+      void window.loadFile(rendererFile);
+    }
+  }
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession);
+    // No default menu: its accelerators (Ctrl+R, Ctrl+W…) would fire on the control characters
+    // some scanners send. macOS keeps an app menu for Quit.
+    Menu.setApplicationMenu(process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }]) : null);
+    logMain('starting', { version: __APP_VERSION__, electron: process.versions.electron, dataDir });
+    supervisor.start();
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('before-quit', () => supervisor.stop());
+}

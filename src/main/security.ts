@@ -18,7 +18,9 @@ export function isCameraCheck(permission: string, details: { mediaType?: string 
  */
 export function hardenSession(session: Session): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(isCameraOnly(permission, details));
+    // `details` is a union of request kinds; only a media request carries `mediaTypes` (the
+    // other kinds share no field with it, so passing the union as is does not type-check).
+    callback(isCameraOnly(permission, 'mediaTypes' in details ? details : {}));
   });
   session.setPermissionCheckHandler((_contents, permission, _origin, details) => isCameraCheck(permission, details));
   session.setDevicePermissionHandler(() => false);

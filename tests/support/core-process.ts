@@ -19,12 +19,27 @@ export type RunningCore = {
  * Starts the web-mode core (the built `out/main/standalone.js`) on a random loopback port and
  * waits for its ready line — never a fixed sleep.
  */
-export async function startCore(options: { dataDir: string; token?: string; port?: number; args?: string[] }): Promise<RunningCore> {
-  if (!existsSync(STANDALONE)) throw new Error(`${STANDALONE} is missing: run "npx electron-vite build" first (npm test does).`);
+export async function startCore(options: {
+  dataDir: string;
+  token?: string;
+  port?: number;
+  args?: string[];
+}): Promise<RunningCore> {
+  if (!existsSync(STANDALONE))
+    throw new Error(`${STANDALONE} is missing: run "npx electron-vite build" first (npm test does).`);
   const token = options.token ?? 'test-token-0123456789';
   const child = spawn(
     process.execPath,
-    [STANDALONE, '--data-dir', options.dataDir, '--port', String(options.port ?? 0), '--token', token, ...(options.args ?? [])],
+    [
+      STANDALONE,
+      '--data-dir',
+      options.dataDir,
+      '--port',
+      String(options.port ?? 0),
+      '--token',
+      token,
+      ...(options.args ?? []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCHLINE_LOG_LEVEL: 'warn' } },
   );
   let stderr = '';

@@ -15,12 +15,19 @@ export type CoreClient = {
   closed: Promise<void>;
 };
 
-export async function connectCore(port: number, token: string, options: { timeoutMs?: number } = {}): Promise<CoreClient> {
+export async function connectCore(
+  port: number,
+  token: string,
+  options: { timeoutMs?: number } = {},
+): Promise<CoreClient> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/core?token=${encodeURIComponent(token)}`);
   let rawWaiter: ((frame: unknown) => void) | null = null;
   const client = new RpcClient({
     timeoutMs: options.timeoutMs ?? 15_000,
-    timers: { set: (callback, ms) => setTimeout(callback, ms), clear: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    timers: {
+      set: (callback, ms) => setTimeout(callback, ms),
+      clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    },
     send: (frame) => {
       if (ws.readyState !== WebSocket.OPEN) return false;
       ws.send(JSON.stringify(frame));
@@ -45,7 +52,7 @@ export async function connectCore(port: number, token: string, options: { timeou
   });
   return {
     call: (method, input) => client.call(method, input),
-    raw: (method, input) => client.call(method as MethodName, input as never) as Promise<Result<unknown>>,
+    raw: (method, input): Promise<Result<unknown>> => client.call(method as MethodName, input as never),
     rawFrame: (text) =>
       new Promise((resolve) => {
         rawWaiter = resolve;

@@ -29,12 +29,23 @@ export class EventLog {
   readonly #q: EventQueries;
   readonly #stationId: string;
   readonly #clock: () => number;
+  readonly #appended: () => void;
+  readonly #recordOne: (event: NewEvent) => StoredEvent;
 
-  constructor(db: Db, stationId: string, clock: () => number = Date.now) {
+  /**
+   * @param appended called after each append (inside the caller's transaction): for things
+   *   that must look again later, like the upload queue depth. It must not write.
+   */
+  constructor(db: Db, stationId: string, clock: () => number = Date.now, appended: () => void = () => undefined) {
     this.#db = db;
     this.#q = eventQueries(db);
     this.#stationId = stationId;
     this.#clock = clock;
+    this.#appended = appended;
+    const record = db.transaction((event: NewEvent) => this.append(event));
+    // IMMEDIATE: take the write lock before reading the chain head, so a second connection
+    // (a report, a backup) can never interleave between the read and the insert.
+    this.#recordOne = (event) => record.immediate(event);
   }
 
   /** Appends one event; call it inside a transaction. */
@@ -68,12 +79,13 @@ export class EventLog {
       prev_hash: fields.prevHash,
       hash,
     });
+    this.#appended();
     return { ...fields, hash };
   }
 
   /** Appends one event in its own transaction. */
   record(event: NewEvent): StoredEvent {
-    return this.#db.transaction(() => this.append(event))();
+    return this.#recordOne(event);
   }
 
   count(type?: string): number {

@@ -27,7 +27,8 @@ export function App() {
   const lock = useSessionStore((s) => s.lock);
   const logout = useSessionStore((s) => s.logout);
 
-  const ready = link === 'open' && status !== null && session !== null;
+  // A core without a database answers app.status but no session: it is ready to show its error.
+  const ready = link === 'open' && status !== null && (status.state === 'error' || session !== null);
   const operator = session?.operator ?? null;
   const loggedIn = operator !== null && !session?.locked;
   // The renderer hides benches the role cannot open; the core refuses their calls regardless.
@@ -45,7 +46,7 @@ export function App() {
   if (!ready) body = <Connecting />;
   else if (status.state === 'error') body = <DbError />;
   else if (!operator) body = <Login />;
-  else if (session.locked) body = <Lock />;
+  else if (session?.locked) body = <Lock />;
   else body = <BenchScreen bench={bench} />;
 
   return (

@@ -9,6 +9,7 @@ import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
 import { useStationStore } from './stores/station';
 
+/** At most one activity call this often, and at least four per idle period. */
 const TOUCH_EVERY_MS = 20_000;
 
 /**
@@ -55,7 +56,8 @@ export function wireApp(): void {
   const activity = (): void => {
     const session = useSessionStore.getState().session;
     const now = Date.now();
-    if (!session?.operator || session.locked || now - lastTouch < TOUCH_EVERY_MS) return;
+    if (!session?.operator || session.locked) return;
+    if (now - lastTouch < Math.min(TOUCH_EVERY_MS, (session.idleLockSeconds * 1000) / 4)) return;
     lastTouch = now;
     void sessionService.touch();
   };

@@ -9,7 +9,8 @@ export const callFrameSchema = z.strictObject({
   t: z.literal('call'),
   id: z.number().int().nonnegative(),
   method: z.string().max(128),
-  input: z.unknown(),
+  // A missing input is the method's business (BAD_INPUT), not a malformed frame.
+  input: z.unknown().optional(),
 });
 export type CallFrame = z.infer<typeof callFrameSchema>;
 

@@ -146,6 +146,8 @@ export const en = {
     rma: 'Return {{number}}: {{lines}} lines, {{status}}.',
     unknown: 'Unknown barcode.',
   },
+  orderStatus: { ready_to_pack: 'ready to pack', shipped: 'shipped', cancelled: 'cancelled', on_hold: 'on hold' },
+  rmaStatus: { authorized: 'authorised, not yet received', received: 'received', closed: 'closed' },
   errors: {
     BAD_INPUT: 'That input was not accepted.',
     BAD_FRAME: 'The message to the core was malformed.',

@@ -148,6 +148,8 @@ export const es: Messages = {
     rma: 'Devolución {{number}}: {{lines}} líneas, {{status}}.',
     unknown: 'Código de barras desconocido.',
   },
+  orderStatus: { ready_to_pack: 'listo para empacar', shipped: 'enviado', cancelled: 'cancelado', on_hold: 'retenido' },
+  rmaStatus: { authorized: 'autorizada, aún no recibida', received: 'recibida', closed: 'cerrada' },
   errors: {
     BAD_INPUT: 'No se aceptó ese dato.',
     BAD_FRAME: 'El mensaje al núcleo estaba mal formado.',

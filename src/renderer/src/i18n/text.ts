@@ -17,5 +17,9 @@ export function verdictText(t: TFunction, verdict: Verdict): string {
   if (typeof params.attemptsLeft === 'number') params.count = params.attemptsLeft;
   if (typeof params.lockedUntil === 'number') params.time = new Date(params.lockedUntil).toLocaleTimeString();
   if (typeof params.bench === 'string') params.bench = t(`benches.${params.bench}`);
+  if (typeof params.status === 'string') {
+    const group = verdict.kind === 'rma' ? 'rmaStatus' : 'orderStatus';
+    params.status = t(`${group}.${params.status}`, { defaultValue: params.status });
+  }
   return t(verdict.message, params);
 }

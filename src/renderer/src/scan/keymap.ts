@@ -57,11 +57,12 @@ type KeyLike = Pick<KeyboardEvent, 'code' | 'key' | 'shiftKey' | 'ctrlKey' | 'al
 
 /**
  * The character a scanner meant by a key event, decoded from the physical key and Shift, so the
- * operating system's layout cannot change it. Case: a scanner that sends Shift+letter means the
- * shifted letter, and Caps Lock (which the scanner does not know about) must not invert it; when
- * Caps Lock is off and `key` is the same letter, `key`'s case is taken, for input devices that
- * send uppercase letters without Shift. Falls back to `event.key` for keys the table lacks.
- * Null for keys that are not characters.
+ * operating system's layout cannot change it (AZERTY's unshifted `Digit1` is `&`; the scanner
+ * meant `1`). One exception: a device that sends the shifted character of a key without Shift
+ * (virtual keyboards, some scanners in "ASCII" mode) is believed when `key` is exactly the US
+ * shifted character of that key — unless it is a letter and Caps Lock is on, because then Caps
+ * Lock, which the scanner does not know about, made the capital. Falls back to `event.key` for
+ * keys the table lacks. Null for keys that are not characters.
  */
 export function scannerChar(event: KeyLike): string | null {
   // GS arrives as Ctrl+] from many scanners; as F8 from some.
@@ -69,12 +70,11 @@ export function scannerChar(event: KeyLike): string | null {
   if (event.code === 'F8') return GS;
   if (event.ctrlKey || event.altKey) return null;
   const mapped = US[event.code];
-  if (mapped) {
-    const fromCode = event.shiftKey ? mapped[1] : mapped[0];
+  if (!mapped) return event.key.length === 1 ? event.key : null;
+  const [plain, shifted] = mapped;
+  if (!event.shiftKey && event.key === shifted && plain !== shifted) {
     const capsLock = event.getModifierState?.('CapsLock') ?? false;
-    const sameLetter =
-      /^[a-z]$/i.test(fromCode) && event.key.length === 1 && event.key.toLowerCase() === fromCode.toLowerCase();
-    return sameLetter && !capsLock ? event.key : fromCode;
+    if (!(capsLock && /^[a-z]$/.test(plain))) return shifted;
   }
-  return event.key.length === 1 ? event.key : null;
+  return event.shiftKey ? shifted : plain;
 }

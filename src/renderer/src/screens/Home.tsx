@@ -1,8 +1,7 @@
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../components/Icon';
 import { useNavStore } from '../stores/nav';
 import { useSessionStore } from '../stores/session';
-
-const ICONS: Record<string, string> = { pack: '📦', qc: '✅', returns: '↩️', review: '🛡️', sync: '🔄', settings: '⚙️' };
 
 /** The bench chooser: only the benches the operator's role may open, as large targets. */
 export function Home() {
@@ -19,8 +18,8 @@ export function Home() {
         {benches.map((bench) => (
           <li key={bench}>
             <button type="button" className="bench-tile" data-bench={bench} onClick={() => go(bench)}>
-              <span className="bench-icon" aria-hidden="true">
-                {ICONS[bench]}
+              <span className="bench-icon">
+                <Icon name={bench} size={48} />
               </span>
               <span className="bench-name">{t(`benches.${bench}`)}</span>
               <span className="bench-hint">{t(`benchHint.${bench}`)}</span>

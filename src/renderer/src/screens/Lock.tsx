@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../components/Icon';
 import { useSessionStore } from '../stores/session';
 import { PinForm } from './PinForm';
 
@@ -12,7 +13,7 @@ export function Lock() {
   return (
     <section className="login" data-screen="lock" aria-labelledby="lock-title">
       <h1 id="lock-title" className="screen-title">
-        🔒 {t('lock.title')}
+        <Icon name="lock" size={36} /> {t('lock.title')}
       </h1>
       {pending && pending.purpose === 'login' ? (
         <PinForm title={t('login.hello', { name: pending.operatorName })} />

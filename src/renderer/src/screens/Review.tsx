@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { EventRecordView } from '#shared/contract/admin';
 import { errorText } from '../i18n/text';
 import { auditService } from '../services/audit';
+import { stationService } from '../services/station';
 import { useNoticeStore } from '../stores/notices';
 
 const PAGE = 50;
@@ -14,6 +15,7 @@ export function Review() {
   const [events, setEvents] = useState<EventRecordView[]>([]);
   const [total, setTotal] = useState(0);
   const [verdict, setVerdict] = useState<string | null>(null);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
 
   const show = useCallback(
     (result: Awaited<ReturnType<typeof auditService.events>>, older: boolean): void => {
@@ -36,6 +38,16 @@ export function Review() {
       live = false;
     };
   }, [show]);
+
+  useEffect(() => {
+    let live = true;
+    void stationService.operators().then((result) => {
+      if (live && result.ok) setNames(new Map(result.value.map((o) => [o.id, o.name])));
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const loadOlder = async (beforeSeq: number): Promise<void> => show(await auditService.events(PAGE, beforeSeq), true);
 
@@ -68,7 +80,7 @@ export function Review() {
           {verdict}
         </p>
       ) : null}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="review-title">
         <table className="table" data-testid="events-table">
           <thead>
             <tr>
@@ -85,7 +97,7 @@ export function Review() {
                 <td className="mono">{event.seq}</td>
                 <td>{time.format(event.createdAt)}</td>
                 <td className="mono">{event.type}</td>
-                <td className="mono">{event.operatorId ?? '—'}</td>
+                <td>{event.operatorId ? (names.get(event.operatorId) ?? event.operatorId) : '—'}</td>
                 <td className="mono">{event.subject ?? '—'}</td>
               </tr>
             ))}

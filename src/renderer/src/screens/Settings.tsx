@@ -145,8 +145,8 @@ function OperatorList() {
 
   return (
     <div className="card">
-      <h2>{t('settings.operators')}</h2>
-      <div className="table-wrap">
+      <h2 id="operators-title">{t('settings.operators')}</h2>
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="operators-title">
         <table className="table" data-testid="operators-table">
           <thead>
             <tr>

@@ -1,0 +1,72 @@
+import pino from 'pino';
+import { Core } from '../../src/core/app';
+import type { MethodInput, MethodName, MethodOutput, Result } from '#shared/contract/index';
+import type { CoreFrame } from '#shared/rpc/protocol';
+import { tempDir } from './paths';
+
+/** A clock the test moves by hand. */
+export type FakeClock = { now: () => number; advance: (ms: number) => void; set: (ms: number) => void };
+
+export function fakeClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)): FakeClock {
+  let time = start;
+  return { now: () => time, advance: (ms) => (time += ms), set: (ms) => (time = ms) };
+}
+
+export type CoreFixture = {
+  core: Core;
+  dataDir: string;
+  clock: FakeClock;
+  /** Frames the core pushed to the fixture's connection (events, hello). */
+  frames: CoreFrame[];
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodOutput<M>>>;
+  /** Calls that must succeed: throws with the error otherwise. */
+  ok<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  reopen(): CoreFixture;
+  close(): void;
+};
+
+/** An in-process core on a fresh data folder, seeded with the demo warehouse. */
+export function openCore(options: { demo?: boolean; dataDir?: string; clock?: FakeClock } = {}): CoreFixture {
+  const temp = options.dataDir ? null : tempDir();
+  const dataDir = options.dataDir ?? temp!.dir;
+  const clock = options.clock ?? fakeClock();
+  const core = new Core({
+    dataDir,
+    demo: options.demo ?? true,
+    version: 'test',
+    log: pino({ level: 'silent' }),
+    clock: clock.now,
+  });
+  const frames: CoreFrame[] = [];
+  const connectionId = core.attach((frame) => frames.push(frame)).id;
+  const call = async <M extends MethodName>(method: M, input: MethodInput<M>): Promise<Result<MethodOutput<M>>> =>
+    (await core.call(method, input, connectionId)) as Result<MethodOutput<M>>;
+  const fixture: CoreFixture = {
+    core,
+    dataDir,
+    clock,
+    frames,
+    call,
+    ok: async (method, input) => {
+      const result = await call(method, input);
+      if (!result.ok) throw new Error(`${method} failed: ${result.error.code} ${result.error.message}`);
+      return result.value;
+    },
+    reopen: () => {
+      core.close();
+      return openCore({ demo: options.demo ?? true, dataDir, clock });
+    },
+    close: () => {
+      core.close();
+      temp?.remove();
+    },
+  };
+  return fixture;
+}
+
+export const DEMO = {
+  packer: { badge: 'BADGE-P-1001', pin: '1111', id: 'op-packer' },
+  qc: { badge: 'BADGE-Q-1002', pin: '2222', id: 'op-qc' },
+  returns: { badge: 'BADGE-R-1003', pin: '3333', id: 'op-returns' },
+  supervisor: { badge: 'BADGE-S-1004', pin: '4444', id: 'op-supervisor' },
+} as const;
