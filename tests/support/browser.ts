@@ -65,6 +65,8 @@ export async function scan(page: Page, code: string, msPerChar = 5): Promise<voi
 /** Saves a screenshot to look at: test-results/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // Not in the middle of a scan's colour flash.
+  await page.waitForSelector('[data-testid="flash"]', { state: 'detached' });
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;

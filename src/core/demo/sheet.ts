@@ -118,13 +118,16 @@ async function orderBlock(doc: PDFKit.PDFDocument, title: string, code: string, 
   const top = doc.y + 4;
   doc.font('Helvetica-Bold').fontSize(11).fillColor('#000000').text(title, 36, top, { width: 540 });
   await barcode(doc, 'code128', code, 36, top + 16, 150, 60);
-  for (const [index, item] of items.slice(0, 3).entries()) {
-    const x = 200 + index * 126;
-    await barcode(doc, item.kind === 'upca' ? 'upca' : 'ean13', item.code, x, top + 16, 116, 60);
+  // Up to four items side by side in the 376 pt right of the order's own barcode.
+  const shown = items.slice(0, 4);
+  const pitch = shown.length > 3 ? 94 : 126;
+  for (const [index, item] of shown.entries()) {
+    const x = 200 + index * pitch;
+    await barcode(doc, item.kind === 'upca' ? 'upca' : 'ean13', item.code, x, top + 16, pitch - 10, 60);
     doc
       .font('Helvetica')
       .fontSize(7)
-      .text(`${item.sku}\n${item.name}`, x, top + 80, { width: 116, height: 26, ellipsis: true });
+      .text(`${item.sku}\n${item.name}`, x, top + 80, { width: pitch - 10, height: 26, ellipsis: true });
   }
   doc.y = top + 116;
 }
@@ -138,15 +141,13 @@ async function barcode(
   width: number,
   height: number,
 ): Promise<void> {
-  const png = await toBuffer({
-    bcid: symbology,
-    text,
-    scale: 3,
-    height: 12,
-    includetext: true,
-    textxalign: 'center',
-    textsize: 9,
-  });
+  // EAN-13 and UPC-A keep their standard human-readable layout (digits under the bars, the
+  // first and last outside); Code 128 gets its text centred below.
+  const png = await toBuffer(
+    symbology === 'code128'
+      ? { bcid: symbology, text, scale: 3, height: 12, includetext: true, textxalign: 'center', textsize: 9 }
+      : { bcid: symbology, text, scale: 3, height: 12, includetext: true },
+  );
   doc.image(png, x, y, { fit: [width, height], align: 'center', valign: 'center' });
 }
 
@@ -172,7 +173,11 @@ function pickOrders(db: Db): SheetOrder[] {
   const rows = db
     .prepare<[], { id: string; number: string; status: string; brand: string; tote: string | null }>(
       `SELECT o.id, o.number, o.status, b.name AS brand, o.tote FROM orders o JOIN brands b ON b.id = o.brand_id
-        WHERE o.status = 'ready_to_pack' ORDER BY o.number LIMIT 4`,
+        WHERE o.status = 'ready_to_pack' AND o.id IN (
+          SELECT id FROM orders WHERE status = 'ready_to_pack' AND brand_id = 'brand-northwind' ORDER BY number LIMIT 2)
+        OR o.id IN (
+          SELECT id FROM orders WHERE status = 'ready_to_pack' AND brand_id = 'brand-lumen' ORDER BY number LIMIT 2)
+        ORDER BY o.number`,
     )
     .all();
   const stopped = db

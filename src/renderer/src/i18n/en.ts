@@ -82,6 +82,8 @@ export const en = {
     notYet: 'This bench is not built yet.',
     notYetText:
       'The station already reads every scan: scan an order, an RMA or an item to see what the station knows. Each scan is recorded.',
+    code: 'Code',
+    verdict: 'Verdict',
     lastScan: 'Last scan',
     noScan: 'Nothing scanned yet.',
   },

@@ -84,6 +84,8 @@ export const es: Messages = {
     notYet: 'Este puesto aún no está construido.',
     notYetText:
       'El puesto ya lee cada escaneo: escanea un pedido, una devolución o un artículo para ver lo que sabe. Cada escaneo queda registrado.',
+    code: 'Código',
+    verdict: 'Resultado',
     lastScan: 'Último escaneo',
     noScan: 'Aún no se ha escaneado nada.',
   },

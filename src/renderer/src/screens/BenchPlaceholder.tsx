@@ -23,9 +23,9 @@ export function BenchPlaceholder({ bench }: { bench: Bench }) {
         <h2>{t('bench.lastScan')}</h2>
         {last ? (
           <dl className="facts">
-            <dt>Code</dt>
+            <dt>{t('bench.code')}</dt>
             <dd className="mono">{last.display}</dd>
-            <dt>{t('review.type')}</dt>
+            <dt>{t('bench.verdict')}</dt>
             <dd>{verdictText(t, last)}</dd>
           </dl>
         ) : (
