@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contract, METHOD_NAMES } from '#shared/contract/index';
 import { accessAllows } from '#shared/contract/define';
-import { commandCode, parseCommand } from '#shared/barcode/commands';
+import { commandCode, parseCommand, type Command } from '#shared/barcode/commands';
 import { applySettingsPatch, DEFAULT_SETTINGS, settingsSchema } from '#shared/domain/settings';
 import { BENCHES, benchesForRole, ROLES, roleMayOpen } from '#shared/domain/roles';
 import { canonicalJson } from '#shared/util/canonical-json';
@@ -43,12 +43,13 @@ describe('roles and benches', () => {
 
 describe('command barcodes', () => {
   it('round-trip, case-insensitively, and refuse what they do not know', () => {
-    for (const command of [
+    const commands: Command[] = [
       { name: 'logout' },
       { name: 'lock' },
       { name: 'home' },
-      ...BENCHES.map((bench) => ({ name: 'bench', bench })),
-    ] as const) {
+      ...BENCHES.map((bench): Command => ({ name: 'bench', bench })),
+    ];
+    for (const command of commands) {
       expect(parseCommand(commandCode(command))).toEqual(command);
       expect(parseCommand(commandCode(command).toLowerCase())).toEqual(command);
     }
