@@ -14,7 +14,8 @@ import { seedDemo } from './demo/seed';
 import { EventLog } from './events/log';
 import type { Connection } from './rpc/connection';
 import { Dispatcher } from './rpc/dispatcher';
-import { createHandlers } from './rpc/handlers';
+import { foundationHandlers } from './rpc/handlers';
+import type { Handlers } from './rpc/dispatcher';
 import { ulid } from './util/ulid';
 import type { Logger } from './util/log';
 import { ScanService } from './workflows/scan';
@@ -185,7 +186,7 @@ export class Core {
       changed: (view) => this.emit('session.changed', view),
     });
     const scan = new ScanService({ db, events, session });
-    const handlers = createHandlers({
+    const foundation = foundationHandlers({
       db,
       events,
       session,
@@ -203,6 +204,10 @@ export class Core {
       status: () => this.#status(),
       demoSheet: () => (this.#demoSheet ??= renderDemoSheet(db, station.name)),
     });
+    // Every domain's handlers, merged; the type makes a contract method without one an error.
+    const handlers: Handlers = {
+      ...foundation,
+    };
     const dispatcher = new Dispatcher({
       handlers,
       session: () => session.active(),

@@ -9,6 +9,19 @@ import { BenchError } from '../util/errors';
 import type { ScanService } from '../workflows/scan';
 import type { SessionService } from '../workflows/session';
 import type { Handlers } from './dispatcher';
+import type { appMethods } from '#shared/contract/app';
+import type { authMethods, sessionMethods } from '#shared/contract/auth';
+import type { scanMethods } from '#shared/contract/scan';
+import type { eventMethods, operatorMethods, settingsMethods } from '#shared/contract/admin';
+
+/** The methods of the foundation: status, login and session, scan, settings, audit. */
+export type FoundationMethod = keyof (typeof appMethods &
+  typeof authMethods &
+  typeof sessionMethods &
+  typeof scanMethods &
+  typeof settingsMethods &
+  typeof operatorMethods &
+  typeof eventMethods);
 
 export type HandlerDeps = {
   db: Db;
@@ -22,8 +35,12 @@ export type HandlerDeps = {
   clock: () => number;
 };
 
-/** The handler of every contract method, wired to the core's services. */
-export function createHandlers(deps: HandlerDeps): Handlers {
+/**
+ * The handlers of the foundation's methods. Each domain (printing, packing, returns, sync…)
+ * brings its own `<domain>Handlers(deps)` for its own contract file; `Core` merges them, and the
+ * `Handlers` type makes a missing method a compile error.
+ */
+export function foundationHandlers(deps: HandlerDeps): Pick<Handlers, FoundationMethod> {
   const { db, events, session } = deps;
   const operators = operatorQueries(db);
   return {
