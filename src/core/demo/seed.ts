@@ -3,6 +3,7 @@ import type { Db } from '../db/connection';
 import { barcodeKey } from '../db/queries/catalog';
 import { operatorQueries } from '../db/queries/operators';
 import { buildDemoWarehouse, DEMO_OPERATORS, type DemoWarehouse } from './data';
+import { DEMO_POLICIES } from './policies';
 
 /**
  * Fills an empty station with the demo warehouse, in one transaction. Reference data only: no
@@ -37,6 +38,7 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
     'INSERT INTO rma_lines (rma_id, line_no, product_id, quantity, reason) VALUES (?, ?, ?, ?, ?)',
   );
   const countOrders = db.prepare('UPDATE customers SET orders_count = orders_count + 1 WHERE id = ?');
+  const insertPolicy = db.prepare('INSERT INTO policies (kind, id, version, document, active) VALUES (?, ?, ?, ?, 1)');
 
   db.transaction(() => {
     for (const o of operators) q.upsert(o);
@@ -76,6 +78,9 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
       for (const l of o.lines) {
         insertOrderLine.run(o.id, l.lineNo, l.productId, l.quantity, l.serials ? JSON.stringify(l.serials) : null);
       }
+    }
+    for (const { kind, document } of DEMO_POLICIES) {
+      insertPolicy.run(kind, document.id, document.version, JSON.stringify(document));
     }
     for (const r of warehouse.rmas) {
       insertRma.run(r.id, r.number, r.orderId, r.status, r.returnTracking, r.requestedResolution, r.createdAt);

@@ -159,10 +159,11 @@ export const m0010Initial: Migration = {
 
       CREATE TABLE policies (
         kind TEXT NOT NULL,
+        id TEXT NOT NULL,
         version INTEGER NOT NULL,
         document TEXT NOT NULL,
         active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
-        PRIMARY KEY (kind, version)
+        PRIMARY KEY (kind, id, version)
       ) STRICT;
     `);
   },
