@@ -152,16 +152,16 @@ describe('the station in web mode (Chromium)', () => {
     // Restore a long idle time so later steps are not locked out.
     await page.fill('#idle-lock', '600');
     await page.click('text=Save settings');
-    const db = inspectStation(temp.dir);
-    const types = eventTypes(db);
-    db.close();
-    expect(types.slice(-5)).toEqual([
-      'settings.changed',
-      'session.locked',
-      'auth.pin_failed',
-      'session.unlocked',
-      'settings.changed',
-    ]);
+    // The save is asynchronous: poll the audit trail until it shows.
+    const lastFive = (): string[] => {
+      const db = inspectStation(temp.dir);
+      const types = eventTypes(db);
+      db.close();
+      return types.slice(-5);
+    };
+    await expect
+      .poll(lastFive, { timeout: 5_000 })
+      .toEqual(['settings.changed', 'session.locked', 'auth.pin_failed', 'session.unlocked', 'settings.changed']);
   });
 
   it('works in Spanish, and at 1920×1080', async () => {
@@ -169,8 +169,8 @@ describe('the station in web mode (Chromium)', () => {
       width: 1920,
       height: 1080,
     });
-    await wide.waitForSelector('[data-screen="home"]');
-    await wide.click('[data-bench="settings"]');
+    // A second window of the station opens where the operator is: the core keeps the bench.
+    await wide.waitForSelector('[data-screen="settings"]');
     await wide.selectOption('#station-language', 'es');
     await wide.click('text=Save settings');
     await wide.waitForSelector('text=Ajustes del puesto');

@@ -70,6 +70,7 @@ export function foundationHandlers(deps: HandlerDeps): Pick<Handlers, Foundation
     'session.current': () => session.view(),
     'session.lock': () => session.lock('manual'),
     'session.unlock': ({ pin }) => session.unlock(pin),
+    'session.bench': ({ bench }) => session.setBench(bench),
     'session.touch': () => ({ lockAt: session.touch() }),
 
     'scan.submit': (input) => deps.scan.submit(input),

@@ -134,6 +134,7 @@ export class ScanService {
       };
     }
     const target = command.name === 'bench' ? command.bench : 'home';
+    session.setBench(command.name === 'bench' ? command.bench : null);
     return verdict('command', 'good', 'verdict.navigate', { bench: target }, code, target);
   }
 

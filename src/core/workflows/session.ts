@@ -1,5 +1,5 @@
 import type { SessionView } from '#shared/contract/common';
-import { benchesForRole } from '#shared/domain/roles';
+import { benchesForRole, roleMayOpen, type Bench } from '#shared/domain/roles';
 import type { Settings } from '#shared/domain/settings';
 import { verifyPin } from '../auth/pin';
 import type { Db } from '../db/connection';
@@ -17,7 +17,7 @@ const PENDING_PIN_MS = 60_000;
 /** Activity is written to the database at most this often (each write is an fsync). */
 const ACTIVITY_PERSIST_MS = 15_000;
 
-export type ActiveSession = { operator: OperatorRecord; locked: boolean; startedAt: number };
+export type ActiveSession = { operator: OperatorRecord; locked: boolean; startedAt: number; bench: Bench | null };
 
 type Pending = { operator: OperatorRecord; purpose: 'login' | 'unlock'; expiresAt: number };
 
@@ -73,7 +73,12 @@ export class SessionService {
   /** The logged-in operator and lock state, or null. Read from memory: every call asks. */
   active(): ActiveSession | null {
     if (!this.#session || !this.#operator) return null;
-    return { operator: this.#operator, locked: this.#session.locked, startedAt: this.#session.startedAt };
+    return {
+      operator: this.#operator,
+      locked: this.#session.locked,
+      startedAt: this.#session.startedAt,
+      bench: this.#session.bench,
+    };
   }
 
   view(): SessionView {
@@ -83,6 +88,7 @@ export class SessionService {
       operator: active ? { id: active.operator.id, name: active.operator.name, role: active.operator.role } : null,
       locked: active?.locked ?? false,
       benches: active && !active.locked ? [...benchesForRole(active.operator.role)] : [],
+      bench: active?.bench ?? null,
       startedAt: active?.startedAt ?? null,
       idleLockSeconds: this.#deps.settings().idleLockSeconds,
       pending: pending ? { operatorName: pending.operator.name, purpose: pending.purpose } : null,
@@ -148,7 +154,13 @@ export class SessionService {
           payload: { reason: 'replaced', by: operator.id },
         });
       }
-      const session: SessionRecord = { operatorId: operator.id, startedAt: now, lastActivityAt: now, locked: false };
+      const session: SessionRecord = {
+        operatorId: operator.id,
+        startedAt: now,
+        lastActivityAt: now,
+        locked: false,
+        bench: null,
+      };
       this.#sessions.put(session);
       events.append({
         type: 'session.login',
@@ -162,6 +174,33 @@ export class SessionService {
     })();
     this.#pending = null;
     this.#notify();
+    return this.view();
+  }
+
+  /**
+   * Puts the operator at a bench (null: the bench chooser). Scans are routed by it, and it
+   * survives a restart, so a crash returns the operator to the bench they were at.
+   */
+  setBench(bench: Bench | null): SessionView {
+    const active = this.active();
+    if (!active || !this.#session) throw new BenchError('UNAUTHENTICATED', 'Log in first: scan your badge.');
+    if (bench !== null && !roleMayOpen(active.operator.role, bench)) {
+      this.#deps.events.record({
+        type: 'security.bench_refused',
+        operatorId: active.operator.id,
+        subject: active.operator.id,
+        payload: { bench, role: active.operator.role },
+      });
+      throw new BenchError('FORBIDDEN', `The ${bench} bench is not open to ${active.operator.role}. The attempt was recorded.`, {
+        bench,
+        role: active.operator.role,
+      });
+    }
+    if (this.#session.bench !== bench) {
+      this.#session = { ...this.#session, bench };
+      this.#sessions.put(this.#session);
+      this.#notify();
+    }
     return this.view();
   }
 

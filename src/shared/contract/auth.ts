@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badgeSchema, empty, pinSchema, roleSchema, sessionSchema } from './common';
+import { badgeSchema, benchSchema, empty, pinSchema, roleSchema, sessionSchema } from './common';
 import { method } from './define';
 
 export const authMethods = {
@@ -61,6 +61,12 @@ export const sessionMethods = {
     output: sessionSchema,
     access: 'operator',
     whileLocked: true,
+  }),
+  'session.bench': method({
+    summary: 'Go to a bench (null: back to the bench chooser). Refused, and recorded, if the role may not open it.',
+    input: z.strictObject({ bench: benchSchema.nullable() }),
+    output: sessionSchema,
+    access: 'operator',
   }),
   'session.touch': method({
     summary: 'The operator is active (mouse, touch or keys that made no call).',

@@ -29,6 +29,8 @@ export const sessionSchema = z.object({
   operator: operatorSchema.nullable(),
   locked: z.boolean(),
   benches: z.array(benchSchema),
+  /** The bench the operator is at (null: choosing one). Scans are interpreted by it. */
+  bench: benchSchema.nullable(),
   startedAt: z.number().nullable(),
   idleLockSeconds: z.number(),
   /** A badge was scanned and the core waits for its PIN. */

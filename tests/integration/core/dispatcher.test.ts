@@ -111,6 +111,8 @@ export function validInputFor(method: string): unknown {
       return { code: 'NW10001', source: 'manual' };
     case 'settings.update':
       return { sounds: true };
+    case 'session.bench':
+      return { bench: 'sync' };
     case 'events.list':
       return { limit: 5 };
     default:

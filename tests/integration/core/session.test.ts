@@ -147,6 +147,24 @@ describe('operators and the station session', () => {
     db.close();
   });
 
+  it('keeps the bench the operator is at across a restart, and refuses a bench the role may not open', async () => {
+    fixture = openCore();
+    await fixture.ok('auth.login', { badge: DEMO.packer.badge, pin: DEMO.packer.pin });
+    expect((await fixture.ok('session.bench', { bench: 'pack' })).bench).toBe('pack');
+    expect(await fixture.call('session.bench', { bench: 'review' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    fixture = fixture.reopen();
+    expect((await fixture.ok('session.current', {})).bench).toBe('pack');
+    // A new login starts at the bench chooser.
+    await fixture.ok('auth.logout', {});
+    expect((await fixture.ok('auth.login', { badge: DEMO.packer.badge, pin: DEMO.packer.pin })).bench).toBeNull();
+    const db = inspectStation(fixture.dataDir);
+    expect(eventTypes(db)).toContain('security.bench_refused');
+    db.close();
+  });
+
   it('stores PINs as scrypt hashes and never returns them', async () => {
     fixture = openCore();
     await fixture.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });

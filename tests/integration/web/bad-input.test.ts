@@ -21,6 +21,7 @@ const VALID: Record<MethodName, Record<string, unknown>> = {
   'session.current': {},
   'session.lock': {},
   'session.unlock': { pin: '1234' },
+  'session.bench': { bench: 'pack' },
   'session.touch': {},
   'scan.submit': { code: 'NW10001', source: 'wedge' },
   'settings.get': {},

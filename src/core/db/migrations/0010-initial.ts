@@ -70,7 +70,8 @@ export const m0010Initial: Migration = {
         operator_id TEXT NOT NULL REFERENCES operators (id),
         started_at INTEGER NOT NULL,
         last_activity_at INTEGER NOT NULL,
-        locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1))
+        locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+        bench TEXT
       ) STRICT;
 
       CREATE TABLE brands (

@@ -1,3 +1,4 @@
+import type { Bench } from '#shared/domain/roles';
 import { callCore } from './core';
 
 export const sessionService = {
@@ -9,4 +10,5 @@ export const sessionService = {
   lock: () => callCore('session.lock', {}),
   unlock: (pin: string) => callCore('session.unlock', { pin }),
   touch: () => callCore('session.touch', {}),
+  bench: (bench: Bench | null) => callCore('session.bench', { bench }),
 };

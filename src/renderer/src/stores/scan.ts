@@ -35,7 +35,7 @@ export const useScanStore = create<ScanState>()((set, get) => ({
   verdict: (verdict) => {
     set((state) => ({ last: verdict, lastError: null, flashId: state.flashId + 1, flashTone: verdict.tone }));
     signal(verdict.tone);
-    if (verdict.navigate) useNavStore.getState().go(verdict.navigate);
+    if (verdict.navigate) useNavStore.getState().follow(verdict.navigate === 'home' ? null : verdict.navigate);
   },
 }));
 

@@ -33,9 +33,7 @@ export const useSessionStore = create<SessionState>()((set, get) => {
     error: null,
     busy: false,
     sessionChanged: (session) => {
-      const previous = get().session;
-      // A new operator (or a login after nobody) starts on the bench chooser.
-      if (session.operator?.id !== previous?.operator?.id) useNavStore.getState().go('home');
+      useNavStore.getState().follow(session.bench);
       set({ session });
     },
     refresh: async () => {
