@@ -191,10 +191,14 @@ export class SessionService {
         subject: active.operator.id,
         payload: { bench, role: active.operator.role },
       });
-      throw new BenchError('FORBIDDEN', `The ${bench} bench is not open to ${active.operator.role}. The attempt was recorded.`, {
-        bench,
-        role: active.operator.role,
-      });
+      throw new BenchError(
+        'FORBIDDEN',
+        `The ${bench} bench is not open to ${active.operator.role}. The attempt was recorded.`,
+        {
+          bench,
+          role: active.operator.role,
+        },
+      );
     }
     if (this.#session.bench !== bench) {
       this.#session = { ...this.#session, bench };

@@ -11,13 +11,21 @@ export type SessionRecord = {
   bench: Bench | null;
 };
 
-type SessionRow = { operator_id: string; started_at: number; last_activity_at: number; locked: number; bench: Bench | null };
+type SessionRow = {
+  operator_id: string;
+  started_at: number;
+  last_activity_at: number;
+  locked: number;
+  bench: Bench | null;
+};
 
 export type SessionQueries = ReturnType<typeof sessionQueries>;
 
 /** The station's one session row: who is logged in, since when, locked or not. */
 export function sessionQueries(db: Db) {
-  const get = db.prepare<[], SessionRow>('SELECT operator_id, started_at, last_activity_at, locked, bench FROM session');
+  const get = db.prepare<[], SessionRow>(
+    'SELECT operator_id, started_at, last_activity_at, locked, bench FROM session',
+  );
   const put = db.prepare(
     `INSERT INTO session (singleton, operator_id, started_at, last_activity_at, locked, bench) VALUES (1, ?, ?, ?, ?, ?)
      ON CONFLICT (singleton) DO UPDATE SET operator_id = excluded.operator_id, started_at = excluded.started_at,
