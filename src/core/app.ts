@@ -15,6 +15,10 @@ import { EventLog } from './events/log';
 import type { Connection } from './rpc/connection';
 import { Dispatcher } from './rpc/dispatcher';
 import { foundationHandlers } from './rpc/handlers';
+import { packingHandlers } from './rpc/packing-handlers';
+import { PolicyStore } from './db/queries/policies';
+import { PackService } from './workflows/pack';
+import { QcService } from './workflows/qc';
 import type { Handlers } from './rpc/dispatcher';
 import { ulid } from './util/ulid';
 import type { Logger } from './util/log';
@@ -28,6 +32,8 @@ export type CoreOptions = {
   version: string;
   log: Logger;
   clock?: () => number;
+  /** Draws in [0, 1) for QC sampling by percentage; tests fix it, production leaves it random. */
+  random?: () => number;
 };
 
 /** What the host does with one window's link: feed it frames, and say when it closed. */
@@ -186,6 +192,28 @@ export class Core {
       changed: (view) => this.emit('session.changed', view),
     });
     const scan = new ScanService({ db, events, session });
+    const policies = new PolicyStore(db, log);
+    const qc = new QcService({
+      db,
+      events,
+      policies,
+      stationId: station.id,
+      clock: this.#clock,
+      ...(this.#options.random ? { random: this.#options.random } : {}),
+      changed: (view) => this.emit('qc.changed', view),
+    });
+    const pack = new PackService({
+      db,
+      events,
+      policies,
+      qc,
+      stationId: station.id,
+      clock: this.#clock,
+      settings: () => this.#settings!,
+      changed: (view) => this.emit('pack.changed', view),
+    });
+    scan.route('pack', pack);
+    scan.route('qc', qc);
     const foundation = foundationHandlers({
       db,
       events,
@@ -207,6 +235,7 @@ export class Core {
     // Every domain's handlers, merged; the type makes a contract method without one an error.
     const handlers: Handlers = {
       ...foundation,
+      ...packingHandlers({ pack, qc, session }),
     };
     const dispatcher = new Dispatcher({
       handlers,

@@ -26,7 +26,9 @@ export type CoreFixture = {
 };
 
 /** An in-process core on a fresh data folder, seeded with the demo warehouse. */
-export function openCore(options: { demo?: boolean; dataDir?: string; clock?: FakeClock } = {}): CoreFixture {
+export function openCore(
+  options: { demo?: boolean; dataDir?: string; clock?: FakeClock; random?: () => number } = {},
+): CoreFixture {
   const temp = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? temp!.dir;
   const clock = options.clock ?? fakeClock();
@@ -36,6 +38,7 @@ export function openCore(options: { demo?: boolean; dataDir?: string; clock?: Fa
     version: 'test',
     log: pino({ level: 'silent' }),
     clock: clock.now,
+    ...(options.random ? { random: options.random } : {}),
   });
   const frames: CoreFrame[] = [];
   const connectionId = core.attach((frame) => frames.push(frame)).id;
@@ -54,7 +57,7 @@ export function openCore(options: { demo?: boolean; dataDir?: string; clock?: Fa
     },
     reopen: () => {
       core.close();
-      return openCore({ demo: options.demo ?? true, dataDir, clock });
+      return openCore({ ...options, dataDir, clock });
     },
     close: () => {
       core.close();

@@ -16,8 +16,10 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++;
         else skipped++;
       }
-      // A file that failed to load has no tests but must count as a failure.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++;
+      // A file that failed outside its tests (it did not load, a beforeAll threw) counts as a
+      // failure even when its tests were skipped by that failure rather than failed.
+      const anyFailed = [...module.children.allTests()].some((test) => test.result().state === 'failed');
+      if (module.state() === 'failed' && !anyFailed) failed++;
     }
     failed += unhandledErrors.length;
     if (skipped > 0) process.stdout.write(`${skipped} skipped\n`);

@@ -299,6 +299,11 @@ export const DEMO_POLICIES: readonly Entry<PolicyKind>[] = [
   },
   {
     kind: 'weight',
-    document: { id: 'weight', version: 1, tolerance: { warnGrams: 20, warnPercent: 3, failGrams: 60, failPercent: 8 } },
+    document: {
+      id: 'weight',
+      version: 1,
+      tolerance: { warnGrams: 20, warnPercent: 3, failGrams: 60, failPercent: 8 },
+      packagingGrams: 180,
+    },
   },
 ];

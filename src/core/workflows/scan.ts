@@ -1,6 +1,6 @@
 import { parseCommand, type Command } from '#shared/barcode/commands';
 import type { ScanInput, Verdict } from '#shared/contract/scan';
-import { roleMayOpen } from '#shared/domain/roles';
+import { roleMayOpen, type Bench } from '#shared/domain/roles';
 import type { Db } from '../db/connection';
 import { catalogQueries, type CatalogQueries } from '../db/queries/catalog';
 import { operatorQueries, type OperatorQueries, type OperatorRecord } from '../db/queries/operators';
@@ -9,6 +9,20 @@ import { BenchError } from '../util/errors';
 import type { ActiveSession, SessionService } from './session';
 
 export type ScanDeps = { db: Db; events: EventLog; session: SessionService };
+
+/** A scan as a bench sees it: who, what was read, and what the code is. */
+export type ScanContext = { active: ActiveSession; input: ScanInput; code: string; classified: Classified };
+
+/**
+ * A bench's own reading of scans (packing, QC, returns). It records what it does as its own
+ * events; returning null leaves the scan to the general classification (and its record).
+ */
+export type BenchScanHandler = { scan(context: ScanContext): Verdict | null | Promise<Verdict | null> };
+
+/** Commands that belong to the session, whatever the bench. */
+function isSessionCommand(command: Command): boolean {
+  return command.name === 'logout' || command.name === 'lock' || command.name === 'home' || command.name === 'bench';
+}
 
 const PIN_PATTERN = /^\d{4,8}$/;
 
@@ -21,7 +35,8 @@ export function normalizeScan(code: string): string {
   return code.replace(/[\x00-\x1c\x1e\x1f\x7f]/g, '').trim();
 }
 
-type Classified =
+/** What a scanned code is, before any bench interprets it. */
+export type Classified =
   | { kind: 'command'; command: Command }
   | { kind: 'product'; subject: string; params: Record<string, string> }
   | { kind: 'order'; subject: string; params: Record<string, string | number> }
@@ -39,12 +54,18 @@ export class ScanService {
   readonly #deps: ScanDeps;
   readonly #catalog: CatalogQueries;
   readonly #operators: OperatorQueries;
+  readonly #benches = new Map<Bench, BenchScanHandler>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(deps: ScanDeps) {
     this.#deps = deps;
     this.#catalog = catalogQueries(deps.db);
     this.#operators = operatorQueries(deps.db);
+  }
+
+  /** Lets a bench read the scans made while the operator is at it. */
+  route(bench: Bench, handler: BenchScanHandler): void {
+    this.#benches.set(bench, handler);
   }
 
   submit(input: ScanInput): Promise<Verdict> {
@@ -69,7 +90,15 @@ export class ScanService {
     if (active.locked) return verdict('locked', 'bad', 'verdict.locked', {}, code);
 
     const classified = this.#classify(code);
-    if (classified.kind === 'command') return this.#command(classified.command, code, input, active);
+    if (classified.kind === 'command' && isSessionCommand(classified.command)) {
+      return this.#command(classified.command, code, input, active);
+    }
+    const handler = active.bench ? this.#benches.get(active.bench) : undefined;
+    if (handler) {
+      const answered = await handler.scan({ active, input, code, classified });
+      if (answered) return answered;
+    }
+    if (classified.kind === 'command') return this.#unusedCommand(active, input, code);
     return this.#record(active, input, code, classified);
   }
 
@@ -138,6 +167,20 @@ export class ScanService {
     return verdict('command', 'good', 'verdict.navigate', { bench: target }, code, target);
   }
 
+  /** A bench command scanned where it means nothing (DONE on the bench chooser). */
+  #unusedCommand(active: ActiveSession, input: ScanInput, code: string): Verdict {
+    const recorded = this.#deps.events.record({
+      type: 'scan.recorded',
+      operatorId: active.operator.id,
+      payload: { code, source: input.source, symbology: input.symbology ?? null, kind: 'command_unused' },
+    });
+    return {
+      ...verdict('command', 'bad', 'verdict.commandNotHere', {}, code),
+      eventId: recorded.id,
+      seq: recorded.seq,
+    };
+  }
+
   #classify(code: string): Classified {
     const command = parseCommand(code);
     if (command) return { kind: 'command', command };
@@ -186,7 +229,8 @@ export class ScanService {
   }
 }
 
-function verdict(
+/** Builds a verdict; `message` is an i18n key. */
+export function verdict(
   kind: Verdict['kind'],
   tone: Verdict['tone'],
   message: string,

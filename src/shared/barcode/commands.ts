@@ -6,15 +6,38 @@ import { BENCHES, type Bench } from '../domain/roles';
  */
 export const COMMAND_PREFIX = 'CMD:';
 
-export type Command = { name: 'logout' } | { name: 'lock' } | { name: 'home' } | { name: 'bench'; bench: Bench };
+/** Commands without an argument, and what the benches make of them. */
+export const SIMPLE_COMMANDS = [
+  'logout',
+  'lock',
+  'home',
+  /** Finish what the bench is doing (complete a parcel, an instruction step). */
+  'done',
+  /** Take back the last scan. */
+  'undo',
+  /** Abandon what is open (a parcel), keeping the record. */
+  'cancel',
+  /** Yes to the question on screen (a second shipment of an order). */
+  'confirm',
+  'pass',
+  'fail',
+  /** Skip an optional step. */
+  'skip',
+  /** A held parcel may go on. */
+  'release',
+  /** A held parcel may not. */
+  'reject',
+] as const;
+export type SimpleCommand = (typeof SIMPLE_COMMANDS)[number];
+
+export type Command = { name: SimpleCommand } | { name: 'bench'; bench: Bench };
 
 /** Reads a command barcode; null when the code is not one. Case-insensitive after the prefix. */
 export function parseCommand(code: string): Command | null {
   if (!code.toUpperCase().startsWith(COMMAND_PREFIX)) return null;
   const body = code.slice(COMMAND_PREFIX.length).toUpperCase();
-  if (body === 'LOGOUT') return { name: 'logout' };
-  if (body === 'LOCK') return { name: 'lock' };
-  if (body === 'HOME') return { name: 'home' };
+  const simple = SIMPLE_COMMANDS.find((name) => name.toUpperCase() === body);
+  if (simple) return { name: simple };
   if (body.startsWith('BENCH:')) {
     const bench = body.slice('BENCH:'.length).toLowerCase();
     if ((BENCHES as readonly string[]).includes(bench)) return { name: 'bench', bench: bench as Bench };

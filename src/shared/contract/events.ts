@@ -3,6 +3,7 @@ import { settingsSchema } from '../domain/settings';
 import { roleSchema, sessionSchema } from './common';
 import { statusSchema } from './app';
 import { verdictSchema } from './scan';
+import { packViewSchema, qcViewSchema } from './pack';
 
 /** Events the core pushes to windows, with their payload schemas. */
 export const coreEvents = {
@@ -15,6 +16,10 @@ export const coreEvents = {
   /** Station, sync or device state changed. */
   'status.changed': statusSchema,
   'settings.changed': settingsSchema,
+  /** The parcel on this packing bench changed. */
+  'pack.changed': packViewSchema.nullable(),
+  /** The inspection on this QC bench changed. */
+  'qc.changed': qcViewSchema.nullable(),
 } as const;
 
 /**

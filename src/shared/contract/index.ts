@@ -3,6 +3,7 @@ import { appMethods } from './app';
 import { authMethods, sessionMethods } from './auth';
 import { eventMethods, operatorMethods, settingsMethods } from './admin';
 import { scanMethods } from './scan';
+import { packMethods, qcMethods } from './pack';
 
 /**
  * The whole contract between the renderer and the core: one entry per method, named
@@ -16,6 +17,8 @@ export const contract = {
   ...settingsMethods,
   ...operatorMethods,
   ...eventMethods,
+  ...packMethods,
+  ...qcMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -36,3 +39,4 @@ export * from './app';
 export * from './scan';
 export * from './admin';
 export * from './events';
+export * from './pack';

@@ -34,6 +34,9 @@ export const VERDICT_KINDS = [
   'needs_login',
   'locked',
   'refused',
+  'pack',
+  'qc',
+  'returns',
 ] as const;
 
 /** What the core made of a scan. `message` is an i18n key; `params` fill it. */

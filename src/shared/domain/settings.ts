@@ -25,6 +25,8 @@ export const settingsSchema = z.strictObject({
   language: z.enum(LANGUAGES),
   sounds: z.boolean(),
   scanner: scannerSettingsSchema,
+  /** Whether a parcel must be weighed before DONE. `optional`: weighed when a scale gives a reading. */
+  weighing: z.enum(['required', 'optional']),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'en',
   sounds: true,
   scanner: { maxInterKeyMs: 100, minLength: 4, terminator: 'either', prefix: '', suffix: '' },
+  weighing: 'optional',
 };
 
 /** A partial update of the settings; nested scanner settings are merged key by key. */
@@ -41,6 +44,7 @@ export const settingsPatchSchema = z.strictObject({
   language: settingsSchema.shape.language.optional(),
   sounds: settingsSchema.shape.sounds.optional(),
   scanner: scannerSettingsSchema.partial().optional(),
+  weighing: settingsSchema.shape.weighing.optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
@@ -51,6 +55,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     language: patch.language ?? current.language,
     sounds: patch.sounds ?? current.sounds,
     scanner: { ...current.scanner, ...stripUndefined(patch.scanner ?? {}) },
+    weighing: patch.weighing ?? current.weighing,
   };
 }
 

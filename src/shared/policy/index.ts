@@ -16,7 +16,13 @@ export const POLICY_SCHEMAS = {
   rubric: rubricSchema,
   disposition: dispositionPolicySchema,
   refund: refundPolicySchema,
-  weight: z.strictObject({ id: z.string().min(1), version: z.number().int().min(1), tolerance: weightToleranceSchema }),
+  weight: z.strictObject({
+    id: z.string().min(1),
+    version: z.number().int().min(1),
+    tolerance: weightToleranceSchema,
+    /** What the box, filler and insert add to the products' own weight. */
+    packagingGrams: z.number().nonnegative(),
+  }),
 } as const;
 
 export type PolicyKind = keyof typeof POLICY_SCHEMAS;

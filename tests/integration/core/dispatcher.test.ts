@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { contract, METHOD_NAMES } from '#shared/contract/index';
+import { contract, METHOD_NAMES, type MethodName } from '#shared/contract/index';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
+import { VALID } from '../../support/valid-inputs';
 import { eventTypes, inspectStation } from '../../support/db';
 
 let fixture: CoreFixture | undefined;
@@ -98,24 +99,6 @@ describe('the dispatcher', () => {
 });
 
 /** A valid input for each method, so only the role decides the outcome. */
-export function validInputFor(method: string): unknown {
-  switch (method) {
-    case 'auth.identify':
-      return { badge: DEMO.packer.badge };
-    case 'auth.login':
-      return { badge: DEMO.packer.badge, pin: '0000' };
-    case 'auth.pin':
-    case 'session.unlock':
-      return { pin: '0000' };
-    case 'scan.submit':
-      return { code: 'NW10001', source: 'manual' };
-    case 'settings.update':
-      return { sounds: true };
-    case 'session.bench':
-      return { bench: 'sync' };
-    case 'events.list':
-      return { limit: 5 };
-    default:
-      return {};
-  }
+function validInputFor(method: MethodName): unknown {
+  return VALID[method];
 }

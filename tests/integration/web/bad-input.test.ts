@@ -1,35 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, METHOD_NAMES, type MethodName } from '#shared/contract/index';
-import { DEMO } from '../../support/core-fixture';
 import { startCore, type RunningCore } from '../../support/core-process';
 import { eventTypes, inspectStation } from '../../support/db';
 import { tempDir } from '../../support/paths';
 import { connectCore, type CoreClient } from '../../support/ws-client';
+import { VALID } from '../../support/valid-inputs';
+import { DEMO } from '../../support/core-fixture';
 
 const PER_METHOD = 200;
-
-/** A well-formed input per method: the malformed ones are built around it. */
-const VALID: Record<MethodName, Record<string, unknown>> = {
-  'app.status': {},
-  'app.demoSheet': {},
-  'auth.identify': { badge: DEMO.packer.badge },
-  'auth.pin': { pin: '1234' },
-  'auth.login': { badge: DEMO.packer.badge, pin: '1234' },
-  'auth.cancel': {},
-  'auth.logout': {},
-  'session.current': {},
-  'session.lock': {},
-  'session.unlock': { pin: '1234' },
-  'session.bench': { bench: 'pack' },
-  'session.touch': {},
-  'scan.submit': { code: 'NW10001', source: 'wedge' },
-  'settings.get': {},
-  'settings.update': { idleLockSeconds: 600, scanner: { minLength: 4 } },
-  'operators.list': {},
-  'events.list': { limit: 10, beforeSeq: 5 },
-  'events.verify': {},
-};
 
 /** JSON is what crosses the WebSocket: judge an input by what arrives. */
 function overTheWire(value: unknown): unknown {

@@ -1,9 +1,10 @@
 import type { Db } from '../connection';
 import { m0010Initial } from './0010-initial';
+import { m0050Packing } from './0050-packing';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
-export const MIGRATIONS: readonly Migration[] = [m0010Initial];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0050Packing];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

@@ -7,7 +7,14 @@ const KEY = 'station';
 export function readSettings(db: Db): Settings {
   const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(KEY);
   if (!row) return DEFAULT_SETTINGS;
-  const parsed = settingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(JSON.parse(row.value) as object) });
+  // Stored settings are merged over today's defaults, nested objects too: settings added by a
+  // newer version get their default, and no saved choice is lost to a missing key.
+  const stored = JSON.parse(row.value) as Partial<Settings>;
+  const parsed = settingsSchema.safeParse({
+    ...DEFAULT_SETTINGS,
+    ...stored,
+    scanner: { ...DEFAULT_SETTINGS.scanner, ...(stored.scanner ?? {}) },
+  });
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;
 }
 

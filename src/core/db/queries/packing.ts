@@ -1,0 +1,173 @@
+import type { Db } from '../connection';
+
+export type PackOrderLine = {
+  lineNo: number;
+  productId: string;
+  sku: string;
+  name: string;
+  category: string;
+  quantity: number;
+  weightG: number;
+  priceCents: number;
+  serialised: boolean;
+};
+
+export type PackOrder = {
+  id: string;
+  number: string;
+  status: string;
+  brandId: string;
+  brand: string;
+  customerFirstName: string | null;
+  instructions: string | null;
+  lines: PackOrderLine[];
+};
+
+export type PackageStatus = 'packing' | 'qc_pending' | 'qc_hold' | 'ready' | 'done' | 'voided' | 'rejected';
+
+export type PackageRow = {
+  id: string;
+  order_id: string;
+  order_number: string;
+  brand_id: string;
+  station_id: string;
+  packer_id: string;
+  status: PackageStatus;
+  opened_at: number;
+  completed_at: number | null;
+  expected_weight_g: number;
+  weight_g: number | null;
+  weight_source: 'scale' | 'manual' | null;
+  weight_outcome: 'pass' | 'warn' | 'fail' | null;
+  second_shipment_confirmed: number;
+  qc_planned: number;
+  sscc: string | null;
+};
+
+export type UnitRow = {
+  package_id: string;
+  unit_no: number;
+  line_no: number;
+  product_id: string;
+  code: string;
+  serial: string | null;
+  lot: string | null;
+  expiry: string | null;
+  scanned_at: number;
+  removed: number;
+};
+
+export type InspectionRow = {
+  id: string;
+  package_id: string;
+  unit_no: number;
+  product_id: string;
+  checklist_id: string;
+  checklist_version: number;
+  on_fail: 'block' | 'warn';
+  round: number;
+  status: 'pending' | 'passed' | 'failed' | 'released' | 'rejected';
+  inspector_id: string | null;
+  station_id: string | null;
+  answers: string;
+  result: string | null;
+  created_at: number;
+  finished_at: number | null;
+};
+
+export type PackingQueries = ReturnType<typeof packingQueries>;
+
+/** The packing bench's reads and writes; callers wrap writes in a transaction with their event. */
+export function packingQueries(db: Db) {
+  const order = db.prepare<[string], Omit<PackOrder, 'lines'>>(
+    `SELECT o.id, o.number, o.status, o.brand_id AS brandId, b.name AS brand, c.first_name AS customerFirstName, o.instructions
+       FROM orders o JOIN brands b ON b.id = o.brand_id LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?`,
+  );
+  const lines = db.prepare<[string], Omit<PackOrderLine, 'serialised'> & { serialised: number }>(
+    `SELECT l.line_no AS lineNo, l.product_id AS productId, p.sku, p.name, p.category, l.quantity, p.weight_g AS weightG,
+            p.price_cents AS priceCents, p.serialised
+       FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.line_no`,
+  );
+  const openAt = db.prepare<[string], PackageRow>("SELECT * FROM packages WHERE station_id = ? AND status = 'packing'");
+  const latestAt = db.prepare<[string], PackageRow>(
+    'SELECT * FROM packages WHERE station_id = ? ORDER BY opened_at DESC, rowid DESC LIMIT 1',
+  );
+  const byId = db.prepare<[string], PackageRow>('SELECT * FROM packages WHERE id = ?');
+  const ofOrder = db.prepare<[string], PackageRow>('SELECT * FROM packages WHERE order_id = ? ORDER BY opened_at DESC');
+  const units = db.prepare<[string], UnitRow>(
+    'SELECT * FROM package_units WHERE package_id = ? AND removed = 0 ORDER BY unit_no',
+  );
+  const nextUnit = db.prepare<[string], { n: number }>(
+    'SELECT coalesce(max(unit_no), 0) + 1 AS n FROM package_units WHERE package_id = ?',
+  );
+  const insertPackage = db.prepare(
+    `INSERT INTO packages (id, order_id, order_number, brand_id, station_id, packer_id, status, opened_at, expected_weight_g, second_shipment_confirmed)
+     VALUES (@id, @order_id, @order_number, @brand_id, @station_id, @packer_id, 'packing', @opened_at, @expected_weight_g, @second_shipment_confirmed)`,
+  );
+  const insertUnit = db.prepare(
+    `INSERT INTO package_units (package_id, unit_no, line_no, product_id, code, serial, lot, expiry, scanned_at)
+     VALUES (@package_id, @unit_no, @line_no, @product_id, @code, @serial, @lot, @expiry, @scanned_at)`,
+  );
+  const setSerial = db.prepare('UPDATE package_units SET serial = ? WHERE package_id = ? AND unit_no = ?');
+  const removeUnit = db.prepare('UPDATE package_units SET removed = 1 WHERE package_id = ? AND unit_no = ?');
+  const serialTaken = db.prepare<[string, string], { n: number }>(
+    'SELECT count(*) AS n FROM package_units WHERE package_id = ? AND serial = ? AND removed = 0',
+  );
+  const setStatus = db.prepare('UPDATE packages SET status = ?, completed_at = ? WHERE id = ?');
+  const setWeight = db.prepare('UPDATE packages SET weight_g = ?, weight_source = ?, weight_outcome = ? WHERE id = ?');
+  const confirmSecond = db.prepare('UPDATE packages SET second_shipment_confirmed = 1 WHERE id = ?');
+  const inspections = db.prepare<[string], InspectionRow>(
+    'SELECT * FROM qc_inspections WHERE package_id = ? ORDER BY round, unit_no',
+  );
+
+  return {
+    /** An order with its lines and what the bench needs of each product. */
+    order(orderId: string): PackOrder | null {
+      const head = order.get(orderId);
+      if (!head) return null;
+      return { ...head, lines: lines.all(orderId).map((l) => ({ ...l, serialised: l.serialised === 1 })) };
+    },
+    openAt: (stationId: string): PackageRow | null => openAt.get(stationId) ?? null,
+    latestAt: (stationId: string): PackageRow | null => latestAt.get(stationId) ?? null,
+    byId: (id: string): PackageRow | null => byId.get(id) ?? null,
+    ofOrder: (orderId: string): PackageRow[] => ofOrder.all(orderId),
+    units: (packageId: string): UnitRow[] => units.all(packageId),
+    nextUnitNo: (packageId: string): number => nextUnit.get(packageId)!.n,
+    insertPackage: (
+      row: Pick<
+        PackageRow,
+        | 'id'
+        | 'order_id'
+        | 'order_number'
+        | 'brand_id'
+        | 'station_id'
+        | 'packer_id'
+        | 'opened_at'
+        | 'expected_weight_g'
+        | 'second_shipment_confirmed'
+      >,
+    ): void => {
+      insertPackage.run(row);
+    },
+    insertUnit: (row: Omit<UnitRow, 'removed'>): void => {
+      insertUnit.run(row);
+    },
+    setSerial: (packageId: string, unitNo: number, serial: string): void => {
+      setSerial.run(serial, packageId, unitNo);
+    },
+    removeUnit: (packageId: string, unitNo: number): void => {
+      removeUnit.run(packageId, unitNo);
+    },
+    serialTaken: (packageId: string, serial: string): boolean => serialTaken.get(packageId, serial)!.n > 0,
+    setStatus: (id: string, status: PackageStatus, completedAt: number | null): void => {
+      setStatus.run(status, completedAt, id);
+    },
+    setWeight: (id: string, grams: number, source: 'scale' | 'manual', outcome: 'pass' | 'warn' | 'fail'): void => {
+      setWeight.run(grams, source, outcome, id);
+    },
+    confirmSecondShipment: (id: string): void => {
+      confirmSecond.run(id);
+    },
+    inspections: (packageId: string): InspectionRow[] => inspections.all(packageId),
+  };
+}
