@@ -24,6 +24,7 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'pack.current': {},
   'pack.weight': { grams: 1200, source: 'manual' },
   'pack.done': {},
+  'pack.undo': {},
   'pack.cancel': { reason: 'damaged in picking' },
   'qc.current': {},
   'qc.answer': { stepId: 'power', answer: { type: 'measured', value: 3.7 } },

@@ -23,6 +23,7 @@ export function packingHandlers(deps: {
     'pack.current': () => pack.current(),
     'pack.weight': ({ grams, source }) => pack.weigh(active(), grams, source),
     'pack.done': () => pack.done(active()),
+    'pack.undo': () => pack.undo(active()),
     'pack.cancel': ({ reason }) => pack.cancel(active(), reason),
     'qc.current': () => qc.current(),
     'qc.answer': ({ stepId, answer }) => qc.answer(active(), stepId, answer),

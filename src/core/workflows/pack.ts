@@ -138,6 +138,14 @@ export class PackService {
     return this.current()!;
   }
 
+  /** UNDO from the screen or the keyboard. */
+  undo(active: ActiveSession): PackView {
+    const open = this.#requireOpen();
+    const result = this.#undo(active, open, 'CMD:UNDO');
+    if (result.tone === 'bad') throw new BenchError('NOT_AVAILABLE', result.message, result.params);
+    return this.current()!;
+  }
+
   /** Voids the open parcel; its units go back, the record stays. */
   cancel(active: ActiveSession, reason: string): PackView {
     const open = this.#requireOpen();

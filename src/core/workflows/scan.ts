@@ -164,7 +164,16 @@ export class ScanService {
     }
     const target = command.name === 'bench' ? command.bench : 'home';
     session.setBench(command.name === 'bench' ? command.bench : null);
-    return verdict('command', 'good', 'verdict.navigate', { bench: target }, code, target);
+    const recorded = this.#deps.events.record({
+      type: 'scan.recorded',
+      operatorId: active.operator.id,
+      payload: { code, source: input.source, symbology: input.symbology ?? null, kind: 'command' },
+    });
+    return {
+      ...verdict('command', 'good', 'verdict.navigate', { bench: target }, code, target),
+      eventId: recorded.id,
+      seq: recorded.seq,
+    };
   }
 
   /** A bench command scanned where it means nothing (DONE on the bench chooser). */

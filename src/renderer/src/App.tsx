@@ -7,6 +7,9 @@ import { StatusBar } from './components/StatusBar';
 import { BenchPlaceholder } from './screens/BenchPlaceholder';
 import { Home } from './screens/Home';
 import { Lock } from './screens/Lock';
+import { Pack } from './screens/Pack';
+import { PinForm } from './screens/PinForm';
+import { Qc } from './screens/Qc';
 import { Login } from './screens/Login';
 import { Review } from './screens/Review';
 import { Settings } from './screens/Settings';
@@ -77,6 +80,11 @@ export function App() {
       <main id="main" className="app-main" tabIndex={-1}>
         <Notices />
         {ready && status.state === 'ready' ? <ScanFeedback /> : null}
+        {loggedIn && session?.pending ? (
+          <section className="switch-operator" aria-label={t('login.title')} data-testid="switch-operator">
+            <PinForm title={t('verdict.badgeSwitch', { name: session.pending.operatorName })} />
+          </section>
+        ) : null}
         {body}
       </main>
       <StatusBar />
@@ -94,6 +102,10 @@ function BenchScreen({ bench }: { bench: Bench | 'home' }) {
       return <Review />;
     case 'settings':
       return <Settings />;
+    case 'pack':
+      return <Pack />;
+    case 'qc':
+      return <Qc />;
     default:
       return <BenchPlaceholder bench={bench} />;
   }

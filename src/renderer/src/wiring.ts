@@ -5,6 +5,7 @@ import { onCore } from './services/core';
 import { sessionService } from './services/session';
 import { WedgeListener } from './scan/wedge';
 import { useNoticeStore } from './stores/notices';
+import { usePackStore, useQcStore } from './stores/packing';
 import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
 import { useStationStore } from './stores/station';
@@ -33,6 +34,8 @@ export function wireApp(): void {
   });
   onCore('status.changed', (status) => useStationStore.getState().statusChanged(status));
   onCore('scan.verdict', (verdict) => useScanStore.getState().verdict(verdict));
+  onCore('pack.changed', (view) => usePackStore.getState().changed(view));
+  onCore('qc.changed', (view) => useQcStore.getState().changed(view));
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));

@@ -137,6 +137,12 @@ export const packMethods = {
     output: packViewSchema,
     access: PACK_ROLES,
   }),
+  'pack.undo': method({
+    summary: 'Take back the last unit scanned into the parcel (the UNDO barcode does the same).',
+    input: empty,
+    output: packViewSchema,
+    access: PACK_ROLES,
+  }),
   'pack.cancel': method({
     summary: 'Void the open parcel (items go back); the record stays.',
     input: z.strictObject({ reason: z.string().min(1).max(300) }),
