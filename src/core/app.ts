@@ -16,6 +16,9 @@ import type { Connection } from './rpc/connection';
 import { Dispatcher } from './rpc/dispatcher';
 import { foundationHandlers } from './rpc/handlers';
 import { packingHandlers } from './rpc/packing-handlers';
+import { returnsHandlers } from './rpc/returns-handlers';
+import { PhotoStore } from './photos';
+import { ReturnsService } from './workflows/returns';
 import { PolicyStore } from './db/queries/policies';
 import { PackService } from './workflows/pack';
 import { QcService } from './workflows/qc';
@@ -212,8 +215,19 @@ export class Core {
       settings: () => this.#settings!,
       changed: (view) => this.emit('pack.changed', view),
     });
+    const returns = new ReturnsService({
+      db,
+      events,
+      policies,
+      photos: new PhotoStore(db, dataDir),
+      session,
+      stationId: station.id,
+      clock: this.#clock,
+      changed: (view) => this.emit('returns.changed', view),
+    });
     scan.route('pack', pack);
     scan.route('qc', qc);
+    scan.route('returns', returns);
     const foundation = foundationHandlers({
       db,
       events,
@@ -236,6 +250,7 @@ export class Core {
     const handlers: Handlers = {
       ...foundation,
       ...packingHandlers({ pack, qc, session }),
+      ...returnsHandlers({ returns, session }),
     };
     const dispatcher = new Dispatcher({
       handlers,

@@ -31,4 +31,18 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'qc.defect': { code: 'E-POWER', severity: 'major', note: 'no boot' },
   'qc.holds': {},
   'qc.defectCodes': {},
+  'returns.current': {},
+  'returns.unexpected': {},
+  'returns.answer': { itemNo: 1, questionId: 'tags', answerId: 'YES' },
+  'returns.photo': {
+    itemNo: 1,
+    questionId: 'worn',
+    base64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==',
+  },
+  'returns.override': { itemNo: 1, to: 'restock', reason: 'INSPECTION_ERROR' },
+  'returns.approve': { badge: DEMO.supervisor.badge, pin: '4444' },
+  'returns.weight': { grams: 800, source: 'manual' },
+  'returns.search': { query: 'lamp' },
+  'returns.addItem': { productId: 'prod-ll-ele-0001' },
+  'returns.close': {},
 };

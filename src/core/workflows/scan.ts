@@ -17,7 +17,13 @@ export type ScanContext = { active: ActiveSession; input: ScanInput; code: strin
  * A bench's own reading of scans (packing, QC, returns). It records what it does as its own
  * events; returning null leaves the scan to the general classification (and its record).
  */
-export type BenchScanHandler = { scan(context: ScanContext): Verdict | null | Promise<Verdict | null> };
+export type BenchScanHandler = {
+  scan(context: ScanContext): Verdict | null | Promise<Verdict | null>;
+  /** A badge scanned at the bench: the bench may claim it (a supervisor approving), else it is a login. */
+  badge?(active: ActiveSession, operator: OperatorRecord): Verdict | null | Promise<Verdict | null>;
+  /** A PIN-shaped scan while the bench waits for one (an approval); never recorded. */
+  pin?(active: ActiveSession, pin: string): Verdict | null | Promise<Verdict | null>;
+};
 
 /** Commands that belong to the session, whatever the bench. */
 function isSessionCommand(command: Command): boolean {
@@ -82,7 +88,17 @@ export class ScanService {
     // A badge first: numeric employee badges exist, and a badge scanned while another waits
     // for its PIN means the operator changed their mind.
     const badgeOperator = this.#operators.byBadge(code);
+    const current = session.active();
+    const bench = current && !current.locked && current.bench ? this.#benches.get(current.bench) : undefined;
+    if (current && badgeOperator && bench?.badge) {
+      const claimed = await bench.badge(current, badgeOperator);
+      if (claimed) return claimed;
+    }
     if (badgeOperator) return this.#badge(badgeOperator);
+    if (current && bench?.pin && PIN_PATTERN.test(code)) {
+      const claimed = await bench.pin(current, code);
+      if (claimed) return claimed;
+    }
     if (session.pending() && PIN_PATTERN.test(code)) return this.#pin(code);
 
     const active = session.active();

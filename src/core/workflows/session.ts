@@ -208,6 +208,22 @@ export class SessionService {
     return this.view();
   }
 
+  /**
+   * Checks another operator's badge and PIN at this bench — a supervisor approving an override —
+   * with the same lockout as a login. Does not change the session.
+   */
+  async verifyOperator(badge: string, pin: string): Promise<OperatorRecord> {
+    const operator = this.identify(badge);
+    await this.#checkPin(operator, pin, 'approval');
+    return operator;
+  }
+
+  /** The operator of a badge, if active (no lockout check). */
+  operatorByBadge(badge: string): OperatorRecord | null {
+    const operator = this.#operators.byBadge(badge);
+    return operator?.active ? operator : null;
+  }
+
   /** Ends the session. */
   logout(reason: 'manual' | 'command'): SessionView {
     this.#end(reason);
@@ -281,7 +297,7 @@ export class SessionService {
     this.#notify();
   }
 
-  async #checkPin(operator: OperatorRecord, pin: string, purpose: 'login' | 'unlock'): Promise<void> {
+  async #checkPin(operator: OperatorRecord, pin: string, purpose: 'login' | 'unlock' | 'approval'): Promise<void> {
     this.#assertNotLockedOut(operator);
     const good = await verifyPin(pin, operator.pinHash);
     const { db, events, clock } = this.#deps;

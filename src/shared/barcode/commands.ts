@@ -27,10 +27,18 @@ export const SIMPLE_COMMANDS = [
   'release',
   /** A held parcel may not. */
   'reject',
+  /** Grading: every remaining question answered as a perfect item would. */
+  'good',
+  /** A returned parcel without an RMA, order or anything known: a quarantined case. */
+  'unexpected',
 ] as const;
 export type SimpleCommand = (typeof SIMPLE_COMMANDS)[number];
 
-export type Command = { name: SimpleCommand } | { name: 'bench'; bench: Bench };
+/** Commands that carry a value after a colon: `CMD:ANSWER:NO`, `CMD:ROUTE:RESTOCK`, `CMD:GRADE:B`. */
+export const VALUE_COMMANDS = ['answer', 'route', 'reason', 'grade'] as const;
+export type ValueCommand = (typeof VALUE_COMMANDS)[number];
+
+export type Command = { name: SimpleCommand } | { name: 'bench'; bench: Bench } | { name: ValueCommand; value: string };
 
 /** Reads a command barcode; null when the code is not one. Case-insensitive after the prefix. */
 export function parseCommand(code: string): Command | null {
@@ -42,12 +50,17 @@ export function parseCommand(code: string): Command | null {
     const bench = body.slice('BENCH:'.length).toLowerCase();
     if ((BENCHES as readonly string[]).includes(bench)) return { name: 'bench', bench: bench as Bench };
   }
+  for (const name of VALUE_COMMANDS) {
+    const prefix = `${name.toUpperCase()}:`;
+    const value = body.slice(prefix.length);
+    if (body.startsWith(prefix) && /^[A-Z0-9_]{1,24}$/.test(value)) return { name, value };
+  }
   return null;
 }
 
 /** The barcode text of a command. */
 export function commandCode(command: Command): string {
-  return command.name === 'bench'
-    ? `${COMMAND_PREFIX}BENCH:${command.bench.toUpperCase()}`
-    : `${COMMAND_PREFIX}${command.name.toUpperCase()}`;
+  if (command.name === 'bench') return `${COMMAND_PREFIX}BENCH:${command.bench.toUpperCase()}`;
+  if ('value' in command) return `${COMMAND_PREFIX}${command.name.toUpperCase()}:${command.value.toUpperCase()}`;
+  return `${COMMAND_PREFIX}${command.name.toUpperCase()}`;
 }

@@ -4,6 +4,7 @@ import { roleSchema, sessionSchema } from './common';
 import { statusSchema } from './app';
 import { verdictSchema } from './scan';
 import { packViewSchema, qcViewSchema } from './pack';
+import { returnCaseViewSchema } from './returns';
 
 /** Events the core pushes to windows, with their payload schemas. */
 export const coreEvents = {
@@ -20,6 +21,8 @@ export const coreEvents = {
   'pack.changed': packViewSchema.nullable(),
   /** The inspection on this QC bench changed. */
   'qc.changed': qcViewSchema.nullable(),
+  /** The return case on this returns bench changed. */
+  'returns.changed': returnCaseViewSchema.nullable(),
 } as const;
 
 /**

@@ -4,6 +4,7 @@ import { authMethods, sessionMethods } from './auth';
 import { eventMethods, operatorMethods, settingsMethods } from './admin';
 import { scanMethods } from './scan';
 import { packMethods, qcMethods } from './pack';
+import { returnsMethods } from './returns';
 
 /**
  * The whole contract between the renderer and the core: one entry per method, named
@@ -19,6 +20,7 @@ export const contract = {
   ...eventMethods,
   ...packMethods,
   ...qcMethods,
+  ...returnsMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -40,3 +42,4 @@ export * from './scan';
 export * from './admin';
 export * from './events';
 export * from './pack';
+export * from './returns';

@@ -1,0 +1,1032 @@
+import type { ReturnCaseView, ReturnItemView } from '#shared/contract/returns';
+import type { Verdict } from '#shared/contract/scan';
+import { decideDisposition, DISPOSITIONS, overrideNeedsSupervisor, type Disposition } from '#shared/policy/disposition';
+import { GRADES, type Grade } from '#shared/policy/grades';
+import { recommendRefund, type RefundItem } from '#shared/policy/refund';
+import { goodAnswers, walkRubric, type Rubric } from '#shared/policy/rubric';
+import { checkWeight, DEFAULT_WEIGHT_TOLERANCE } from '#shared/policy/weight';
+import type { Db } from '../db/connection';
+import type { OperatorRecord } from '../db/queries/operators';
+import type { PolicyStore } from '../db/queries/policies';
+import { returnsQueries, type CaseRow, type ItemRow, type ReturnsQueries } from '../db/queries/returns';
+import type { EventLog } from '../events/log';
+import type { PhotoStore } from '../photos';
+import { BenchError } from '../util/errors';
+import { ulid } from '../util/ulid';
+import { verdict, type ScanContext } from './scan';
+import type { ActiveSession, SessionService } from './session';
+
+/** A flag the returns bench (or the fraud rules) raises on a case. */
+export type NewFlag = {
+  type: string;
+  severity: 'low' | 'medium' | 'high';
+  score: number;
+  explanation: string;
+  evidence: Record<string, unknown>;
+  rule: string | null;
+};
+
+/** What the fraud rules see of a case when it closes. */
+export type CaseSnapshot = { case: CaseRow; items: ItemRow[]; customerId: string | null };
+
+/**
+ * The hook the fraud rules fill: flags for a case at close. Until they exist, the bench raises
+ * what it knows for certain itself (a swapped item, a serial that is not the one shipped, an
+ * empty-box weight).
+ */
+export type FraudEvaluator = (snapshot: CaseSnapshot) => NewFlag[];
+
+type Approval = {
+  itemNo: number;
+  to: Disposition;
+  reason: string | null;
+  needsSupervisor: boolean;
+  supervisor: string | null;
+  supervisorBadge: string | null;
+};
+
+export type ReturnsDeps = {
+  db: Db;
+  events: EventLog;
+  policies: PolicyStore;
+  photos: PhotoStore;
+  session: SessionService;
+  stationId: string;
+  clock: () => number;
+  changed: (view: ReturnCaseView | null) => void;
+  fraud?: FraudEvaluator;
+  /** An item was routed: print its licence-plate / bin label. */
+  routed?: (caseId: string, itemNo: number) => void;
+};
+
+/**
+ * The returns bench. Scan the RMA label, the return tracking number, the order or an item's
+ * serial — or UNEXPECTED — then each item: it is matched against the RMA (or flagged extra or
+ * wrong), serialised items are checked against the serial that was packed, and each item is
+ * graded with its category's rubric (one GOOD scan answers a perfect item), routed by the
+ * disposition rules (overrides need a reason, some a supervisor's badge and PIN), and labelled.
+ * DONE lists what is missing, recommends the refund and raises the flags that hold it. Every step
+ * is an event; an open case resumes exactly where it was after a restart.
+ */
+export class ReturnsService {
+  readonly #deps: ReturnsDeps;
+  readonly #q: ReturnsQueries;
+
+  constructor(deps: ReturnsDeps) {
+    this.#deps = deps;
+    this.#q = returnsQueries(deps.db);
+  }
+
+  current(): ReturnCaseView | null {
+    const row = this.#q.openAt(this.#deps.stationId) ?? this.#q.latestAt(this.#deps.stationId);
+    return row ? this.#view(row) : null;
+  }
+
+  /** Reads a scan made at the returns bench. */
+  scan({ active, code, classified }: ScanContext): Verdict | null {
+    const open = this.#q.openAt(this.#deps.stationId);
+    if (!open) return this.#scanWithoutCase(active, code, classified);
+    if (classified.kind === 'command') return this.#command(active, open, classified.command, code);
+    const items = this.#q.items(open.id);
+    const waiting = items.find((i) => i.status === 'awaiting_serial');
+    if (waiting) {
+      if (classified.kind !== 'unknown')
+        return bad('verdict.returns.serialExpected', { sku: this.#product(waiting.product_id).sku }, code);
+      return this.#serial(active, open, waiting, code);
+    }
+    const grading = items.find((i) => i.status === 'grading');
+    if (classified.kind === 'product') {
+      if (grading) return bad('verdict.returns.gradeFirst', { sku: this.#product(grading.product_id).sku }, code);
+      return this.#receive(active, open, classified.subject, code);
+    }
+    if (classified.kind === 'rma' || classified.kind === 'order') {
+      const same =
+        (classified.kind === 'rma' && classified.subject === open.rma_id) ||
+        (classified.kind === 'order' && classified.subject === open.order_id);
+      return same ? info('verdict.returns.alreadyOpen', {}, code) : bad('verdict.returns.closeFirst', {}, code);
+    }
+    return bad('verdict.returns.unknownItem', {}, code);
+  }
+
+  /** A supervisor's badge scanned while an override waits for approval. */
+  badge(active: ActiveSession, operator: OperatorRecord): Verdict | null {
+    const open = this.#q.openAt(this.#deps.stationId);
+    const approval = open ? this.#approval(open) : null;
+    if (!open || !approval?.needsSupervisor || approval.reason === null) return null;
+    if (operator.role !== 'supervisor')
+      return bad('verdict.returns.supervisorNeeded', { name: operator.name }, operator.badge);
+    if (operator.id === active.operator.id) return bad('verdict.returns.ownApproval', {}, operator.badge);
+    this.#write(() =>
+      this.#q.setApproval(
+        open.id,
+        JSON.stringify({ ...approval, supervisor: operator.id, supervisorBadge: operator.badge }),
+      ),
+    );
+    this.#changed(open.id);
+    return info('verdict.returns.approverPin', { name: operator.name }, operator.badge);
+  }
+
+  /** The approving supervisor's PIN, scanned. Never recorded. */
+  async pin(active: ActiveSession, pin: string): Promise<Verdict | null> {
+    const open = this.#q.openAt(this.#deps.stationId);
+    const approval = open ? this.#approval(open) : null;
+    if (!open || !approval?.supervisorBadge) return null;
+    try {
+      await this.#approveWith(active, open, approval.supervisorBadge, pin);
+      return good('verdict.returns.overrideApplied', { to: approval.to }, '••••');
+    } catch (error) {
+      if (error instanceof BenchError && (error.code === 'WRONG_PIN' || error.code === 'BADGE_LOCKED')) {
+        return bad(
+          error.code === 'WRONG_PIN' ? 'verdict.pinWrong' : 'verdict.badgeLocked',
+          {
+            attemptsLeft: Number(error.details?.attemptsLeft ?? 0),
+            lockedUntil: Number(error.details?.lockedUntil ?? 0),
+          },
+          '••••',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Starts a quarantined case for a parcel that nothing identifies. */
+  unexpected(active: ActiveSession): ReturnCaseView {
+    if (this.#q.openAt(this.#deps.stationId)) throw new BenchError('NOT_AVAILABLE', 'Close the open case first.');
+    const id = this.#open(active, {
+      kind: 'unexpected',
+      quarantined: true,
+      rmaId: null,
+      orderId: null,
+      foundBy: 'unexpected',
+    });
+    return this.#view(this.#q.caseById(id)!);
+  }
+
+  /** Answers the current question of an item's rubric (touch). */
+  answer(active: ActiveSession, itemNo: number, questionId: string, answerId: string): ReturnCaseView {
+    const open = this.#requireOpen();
+    const item = this.#item(open, itemNo);
+    const state = this.#state(item);
+    if (!state || state.next !== questionId)
+      throw new BenchError('BAD_INPUT', `Question ${questionId} is not the one asked for item ${itemNo}.`);
+    this.#applyAnswers(active, open, item, { [questionId]: answerId });
+    return this.#view(this.#q.caseById(open.id)!);
+  }
+
+  /** A photo taken as evidence for an answer. */
+  photo(active: ActiveSession, itemNo: number, questionId: string, base64: string): ReturnCaseView {
+    const open = this.#requireOpen();
+    const item = this.#item(open, itemNo);
+    const bytes = Buffer.from(base64, 'base64');
+    const { sha256 } = this.#deps.photos.put(bytes, this.#deps.clock());
+    const photos = { ...(JSON.parse(item.photos) as Record<string, string>), [questionId]: sha256 };
+    this.#write(() => {
+      this.#q.updateItem({ ...item, photos: JSON.stringify(photos) });
+      this.#deps.events.append({
+        type: 'returns.photo_attached',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: { itemNo, questionId, sha256 },
+      });
+    });
+    this.#advance(active, open, this.#item(open, itemNo));
+    return this.#view(this.#q.caseById(open.id)!);
+  }
+
+  /** An override of an item's disposition, with a reason; waits for a supervisor when needed. */
+  override(active: ActiveSession, itemNo: number, to: Disposition, reason: string): ReturnCaseView {
+    const open = this.#requireOpen();
+    this.#requestOverride(active, open, itemNo, to);
+    this.#setReason(active, this.#q.caseById(open.id)!, reason);
+    return this.#view(this.#q.caseById(open.id)!);
+  }
+
+  /** The supervisor's badge and PIN typed at the bench. */
+  async approve(active: ActiveSession, badge: string, pin: string): Promise<ReturnCaseView> {
+    const open = this.#requireOpen();
+    const approval = this.#approval(open);
+    if (!approval?.needsSupervisor) throw new BenchError('NOT_AVAILABLE', 'No override waits for a supervisor.');
+    await this.#approveWith(active, open, badge, pin);
+    return this.#view(this.#q.caseById(open.id)!);
+  }
+
+  /** The parcel weight against the weight it left with. */
+  weigh(active: ActiveSession, grams: number, source: 'scale' | 'manual'): ReturnCaseView {
+    const open = this.#requireOpen();
+    const policy = this.#deps.policies.one('weight');
+    const check =
+      open.packed_weight_g !== null
+        ? checkWeight(open.packed_weight_g, grams, policy?.tolerance ?? DEFAULT_WEIGHT_TOLERANCE)
+        : null;
+    this.#write(() => {
+      this.#q.setWeight(open.id, grams, check?.outcome ?? null);
+      this.#deps.events.append({
+        type: 'returns.weighed',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: {
+          grams,
+          source,
+          packedGrams: open.packed_weight_g,
+          outcome: check?.outcome ?? null,
+          differenceGrams: check?.differenceGrams ?? null,
+        },
+      });
+    });
+    return this.#changed(open.id)!;
+  }
+
+  search(query: string): { productId: string; sku: string; name: string; brand: string }[] {
+    return this.#q.search(query.trim());
+  }
+
+  /** Receives an item found by search. */
+  addItem(active: ActiveSession, productId: string): ReturnCaseView {
+    const open = this.#requireOpen();
+    if (!this.#q.product(productId)) throw new BenchError('NOT_FOUND', `No product ${productId}.`);
+    const result = this.#receive(active, open, productId, `search:${productId}`);
+    if (result.tone === 'bad') throw new BenchError('NOT_AVAILABLE', result.message, result.params);
+    return this.#view(this.#q.caseById(open.id)!);
+  }
+
+  close(active: ActiveSession): ReturnCaseView {
+    const open = this.#requireOpen();
+    const result = this.#close(active, open, 'CMD:DONE');
+    if (result.tone === 'bad') throw new BenchError('NOT_AVAILABLE', result.message, result.params);
+    return this.#view(this.#q.caseById(open.id)!);
+  }
+
+  #scanWithoutCase(active: ActiveSession, code: string, classified: ScanContext['classified']): Verdict | null {
+    if (classified.kind === 'command') {
+      if (classified.command.name === 'unexpected') {
+        this.unexpected(active);
+        return info('verdict.returns.quarantined', {}, code);
+      }
+      return bad('verdict.returns.scanCaseFirst', {}, code);
+    }
+    if (classified.kind === 'rma') return this.#openRma(active, classified.subject, code, 'rma');
+    if (classified.kind === 'order') return this.#openOrder(active, classified.subject, code, 'order');
+    if (classified.kind === 'product') return bad('verdict.returns.scanCaseFirst', {}, code);
+    const orderId = this.#q.orderOfSerial(code);
+    if (orderId) return this.#openOrder(active, orderId, code, 'serial');
+    return bad('verdict.returns.unknownCase', {}, code);
+  }
+
+  #openRma(active: ActiveSession, rmaId: string, code: string, foundBy: string): Verdict {
+    const rma = this.#q.rma(rmaId)!;
+    if (rma.status === 'closed') return bad('verdict.returns.rmaClosed', { number: rma.number }, code);
+    if (this.#q.casesOfRma(rma.id).some((c) => c.status === 'closed'))
+      return bad('verdict.returns.alreadyReceived', { number: rma.number }, code);
+    const id = this.#open(active, { kind: 'rma', quarantined: false, rmaId: rma.id, orderId: rma.order_id, foundBy });
+    if (rma.status === 'received') {
+      // The order system says this RMA was received already — at another station, learnt by sync.
+      this.#write(() =>
+        this.#raise(active, id, {
+          type: 'duplicate_receipt',
+          severity: 'high',
+          score: 0.8,
+          explanation: `RMA ${rma.number} was already received elsewhere; this is a second receipt of the same return.`,
+          evidence: { rma: rma.number, rmaStatus: rma.status },
+          rule: 'returns.duplicate_receipt@1',
+        }),
+      );
+      this.#changed(id);
+      return bad('verdict.returns.duplicateReceipt', { number: rma.number }, code);
+    }
+    const view = this.#view(this.#q.caseById(id)!);
+    if (view.outsideWindow) return info('verdict.returns.outsideWindow', { number: rma.number }, code);
+    return good(
+      'verdict.returns.opened',
+      { number: rma.number, count: view.expected.reduce((n, l) => n + l.quantity, 0) },
+      code,
+    );
+  }
+
+  #openOrder(active: ActiveSession, orderId: string, code: string, foundBy: string): Verdict {
+    const authorised = this.#q
+      .rmasOfOrder(orderId)
+      .find((r) => r.status === 'authorized' && !this.#q.casesOfRma(r.id).some((c) => c.status === 'closed'));
+    if (authorised) return this.#openRma(active, authorised.id, code, foundBy);
+    const order = this.#q.order(orderId)!;
+    this.#open(active, { kind: 'unexpected', quarantined: false, rmaId: null, orderId, foundBy });
+    return info('verdict.returns.unexpectedOrder', { number: order.number }, code);
+  }
+
+  #open(
+    active: ActiveSession,
+    how: {
+      kind: 'rma' | 'unexpected';
+      quarantined: boolean;
+      rmaId: string | null;
+      orderId: string | null;
+      foundBy: string;
+    },
+  ): string {
+    const id = ulid(this.#deps.clock());
+    const packed = how.orderId ? this.#packedWeight(how.orderId) : null;
+    this.#write(() => {
+      this.#q.insertCase({
+        id,
+        station_id: this.#deps.stationId,
+        clerk_id: active.operator.id,
+        kind: how.kind,
+        quarantined: how.quarantined ? 1 : 0,
+        rma_id: how.rmaId,
+        order_id: how.orderId,
+        found_by: how.foundBy,
+        opened_at: this.#deps.clock(),
+        packed_weight_g: packed,
+      });
+      this.#deps.events.append({
+        type: 'returns.opened',
+        operatorId: active.operator.id,
+        subject: id,
+        payload: {
+          kind: how.kind,
+          quarantined: how.quarantined,
+          rmaId: how.rmaId,
+          orderId: how.orderId,
+          foundBy: how.foundBy,
+          packedWeightG: packed,
+        },
+      });
+    });
+    this.#changed(id);
+    return id;
+  }
+
+  #receive(active: ActiveSession, open: CaseRow, productId: string, code: string): Verdict {
+    const product = this.#product(productId);
+    const items = this.#q.items(open.id);
+    const rmaLines = open.rma_id ? this.#q.rmaLines(open.rma_id) : [];
+    const orderLines = open.order_id ? this.#q.orderLines(open.order_id) : [];
+    const line = rmaLines.find(
+      (l) => l.productId === productId && items.filter((i) => i.rma_line_no === l.lineNo).length < l.quantity,
+    );
+    const inOrder = orderLines.some((l) => l.product_id === productId);
+    // No RMA and no order (a quarantined parcel): nothing to compare with, so nothing is "wrong".
+    const match: ItemRow['match'] = line
+      ? 'matched'
+      : inOrder || (!open.rma_id && !open.order_id)
+        ? 'extra'
+        : 'wrong_item';
+    const rubric = this.#rubric(product.category);
+    const itemNo = items.length + 1;
+    const expectedSerial =
+      product.serialised === 1 && open.order_id ? this.#expectedSerial(open.order_id, productId, items) : null;
+    this.#write(() => {
+      this.#q.insertItem({
+        case_id: open.id,
+        item_no: itemNo,
+        product_id: productId,
+        code,
+        serial: null,
+        expected_serial: expectedSerial,
+        match,
+        rma_line_no: line?.lineNo ?? null,
+        reason: line?.reason ?? null,
+        value_cents: product.price_cents,
+        status: product.serialised === 1 ? 'awaiting_serial' : 'grading',
+        rubric_id: rubric?.id ?? null,
+        rubric_version: rubric?.version ?? null,
+        scanned_at: this.#deps.clock(),
+      });
+      this.#deps.events.append({
+        type: 'returns.item_received',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: { itemNo, productId, sku: product.sku, code, match, rmaLineNo: line?.lineNo ?? null },
+      });
+    });
+    this.#changed(open.id);
+    if (product.serialised === 1) return info('verdict.returns.scanSerial', { sku: product.sku }, code);
+    if (match === 'wrong_item') return bad('verdict.returns.wrongItem', { sku: product.sku }, code);
+    if (match === 'extra' && (open.rma_id || open.order_id))
+      return info('verdict.returns.extra', { sku: product.sku }, code);
+    return good('verdict.returns.received', { sku: product.sku, name: product.name }, code);
+  }
+
+  #serial(active: ActiveSession, open: CaseRow, item: ItemRow, serial: string): Verdict {
+    const elsewhere = this.#q.serialInOtherOpenCase(serial, open.id);
+    if (elsewhere) return bad('verdict.returns.serialInOtherCase', { serial }, serial);
+    const mismatch = item.expected_serial !== null && item.expected_serial !== serial;
+    this.#write(() => {
+      this.#q.updateItem({ ...item, serial, status: 'grading' });
+      this.#deps.events.append({
+        type: 'returns.serial_recorded',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: { itemNo: item.item_no, serial, expectedSerial: item.expected_serial, mismatch },
+      });
+    });
+    this.#changed(open.id);
+    if (mismatch)
+      return bad('verdict.returns.serialMismatch', { serial, expected: item.expected_serial ?? '' }, serial);
+    if (item.match === 'wrong_item')
+      return bad('verdict.returns.wrongItem', { sku: this.#product(item.product_id).sku }, serial);
+    return good('verdict.returns.serialOk', { serial }, serial);
+  }
+
+  #command(
+    active: ActiveSession,
+    open: CaseRow,
+    command: Extract<ScanContext['classified'], { kind: 'command' }>['command'],
+    code: string,
+  ): Verdict {
+    const grading = this.#q.items(open.id).find((i) => i.status === 'grading');
+    switch (command.name) {
+      case 'done':
+        return this.#close(active, open, code);
+      case 'good': {
+        if (!grading) return bad('verdict.returns.nothingToGrade', {}, code);
+        const state = this.#state(grading);
+        if (!state) return bad('verdict.returns.noRubric', {}, code);
+        const answers = goodAnswers(this.#rubricOf(grading)!, JSON.parse(grading.answers) as Record<string, string>);
+        return this.#gradeVerdict(this.#applyAnswers(active, open, grading, answers), code);
+      }
+      case 'answer': {
+        if (!grading) return bad('verdict.returns.nothingToGrade', {}, code);
+        const state = this.#state(grading);
+        if (!state || state.next === null) return bad('verdict.returns.nothingToGrade', {}, code);
+        const question = this.#rubricOf(grading)!.questions.find((q) => q.id === state.next)!;
+        if (!question.answers.some((a) => a.id === command.value))
+          return bad('verdict.returns.notAnAnswer', { answer: command.value }, code);
+        return this.#gradeVerdict(this.#applyAnswers(active, open, grading, { [state.next]: command.value }), code);
+      }
+      case 'grade': {
+        if (!grading || this.#rubricOf(grading)) return bad('verdict.commandNotHere', {}, code);
+        if (!(GRADES as readonly string[]).includes(command.value))
+          return bad('verdict.returns.notAnAnswer', { answer: command.value }, code);
+        return this.#gradeVerdict(this.#finishGrading(active, open, grading, command.value as Grade), code);
+      }
+      case 'route': {
+        const to = command.value.toLowerCase();
+        if (!(DISPOSITIONS as readonly string[]).includes(to))
+          return bad('verdict.returns.notADisposition', { to: command.value }, code);
+        const last = [...this.#q.items(open.id)].reverse().find((i) => i.status === 'routed');
+        if (!last) return bad('verdict.returns.nothingToRoute', {}, code);
+        this.#requestOverride(active, open, last.item_no, to as Disposition);
+        return info('verdict.returns.overrideReason', { to }, code);
+      }
+      case 'reason': {
+        if (!this.#approval(open)) return bad('verdict.commandNotHere', {}, code);
+        return this.#setReason(active, open, command.value);
+      }
+      case 'cancel': {
+        if (!this.#approval(open)) return bad('verdict.commandNotHere', {}, code);
+        this.#write(() => {
+          this.#q.setApproval(open.id, null);
+          this.#deps.events.append({
+            type: 'returns.override_cancelled',
+            operatorId: active.operator.id,
+            subject: open.id,
+            payload: {},
+          });
+        });
+        this.#changed(open.id);
+        return info('verdict.returns.overrideCancelled', {}, code);
+      }
+      default:
+        return bad('verdict.commandNotHere', {}, code);
+    }
+  }
+
+  #gradeVerdict(item: ItemRow, code: string): Verdict {
+    if (item.status === 'routed')
+      return good(
+        'verdict.returns.routed',
+        { grade: item.grade ?? '', to: item.disposition ?? '', bin: item.bin ?? '' },
+        code,
+      );
+    const state = this.#state(item);
+    if (state && state.next === null) return info('verdict.returns.photoNeeded', {}, code);
+    return info('verdict.returns.nextQuestion', {}, code);
+  }
+
+  #applyAnswers(active: ActiveSession, open: CaseRow, item: ItemRow, given: Record<string, string>): ItemRow {
+    const answers = { ...(JSON.parse(item.answers) as Record<string, string>), ...given };
+    this.#write(() => {
+      this.#q.updateItem({ ...item, answers: JSON.stringify(answers) });
+      this.#deps.events.append({
+        type: 'returns.answered',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: { itemNo: item.item_no, answers: given },
+      });
+    });
+    return this.#advance(active, open, this.#item(open, item.item_no));
+  }
+
+  /** Finishes grading when every question is answered and every photo asked for is taken. */
+  #advance(active: ActiveSession, open: CaseRow, item: ItemRow): ItemRow {
+    const state = this.#state(item);
+    const photos = JSON.parse(item.photos) as Record<string, string>;
+    if (!state || state.next !== null || state.photosRequired.some((q) => !photos[q])) {
+      this.#changed(open.id);
+      return item;
+    }
+    return this.#finishGrading(active, open, item, state.grade);
+  }
+
+  #finishGrading(active: ActiveSession, open: CaseRow, item: ItemRow, grade: Grade): ItemRow {
+    const product = this.#product(item.product_id);
+    const policy = this.#deps.policies.one('disposition');
+    if (!policy) throw new BenchError('NOT_FOUND', 'No disposition policy at this station.');
+    const decision = decideDisposition(policy, { category: product.category, grade, valueCents: item.value_cents });
+    const routed: ItemRow = {
+      ...item,
+      grade,
+      status: 'routed',
+      disposition: decision.action,
+      bin: decision.bin,
+      disposition_explanation: decision.explanation,
+    };
+    this.#write(() => {
+      this.#q.updateItem(routed);
+      this.#deps.events.append({
+        type: 'returns.item_graded',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: {
+          itemNo: item.item_no,
+          grade,
+          rubric: item.rubric_id,
+          version: item.rubric_version,
+          answers: JSON.parse(item.answers) as unknown,
+          photos: JSON.parse(item.photos) as unknown,
+        },
+      });
+      this.#deps.events.append({
+        type: 'returns.item_routed',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: {
+          itemNo: item.item_no,
+          action: decision.action,
+          bin: decision.bin,
+          policy: `${decision.policyId}@${decision.version}`,
+          rule: decision.rule,
+        },
+      });
+    });
+    this.#changed(open.id);
+    this.#deps.routed?.(open.id, item.item_no);
+    return routed;
+  }
+
+  #requestOverride(active: ActiveSession, open: CaseRow, itemNo: number, to: Disposition): void {
+    const item = this.#item(open, itemNo);
+    if (item.status !== 'routed' || !item.grade)
+      throw new BenchError('NOT_AVAILABLE', 'Grade the item before routing it elsewhere.');
+    const policy = this.#deps.policies.one('disposition')!;
+    const needsSupervisor = overrideNeedsSupervisor(
+      policy,
+      { category: this.#product(item.product_id).category, grade: item.grade, valueCents: item.value_cents },
+      to,
+    );
+    const approval: Approval = { itemNo, to, reason: null, needsSupervisor, supervisor: null, supervisorBadge: null };
+    this.#write(() => {
+      this.#q.setApproval(open.id, JSON.stringify(approval));
+      this.#deps.events.append({
+        type: 'returns.override_requested',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: { itemNo, from: item.disposition, to, needsSupervisor },
+      });
+    });
+    this.#changed(open.id);
+  }
+
+  #setReason(active: ActiveSession, open: CaseRow, reason: string): Verdict {
+    const approval = this.#approval(open)!;
+    const next: Approval = { ...approval, reason };
+    this.#write(() => this.#q.setApproval(open.id, JSON.stringify(next)));
+    if (!next.needsSupervisor) {
+      this.#applyOverride(active, open, next, null);
+      return good('verdict.returns.overrideApplied', { to: next.to }, `CMD:REASON:${reason}`);
+    }
+    this.#changed(open.id);
+    return info('verdict.returns.supervisorNeeded', { name: '' }, `CMD:REASON:${reason}`);
+  }
+
+  async #approveWith(active: ActiveSession, open: CaseRow, badge: string, pin: string): Promise<void> {
+    const approval = this.#approval(open);
+    if (!approval?.needsSupervisor || approval.reason === null)
+      throw new BenchError('NOT_AVAILABLE', 'No override waits for a supervisor.');
+    const supervisor = await this.#deps.session.verifyOperator(badge, pin);
+    if (supervisor.role !== 'supervisor') throw new BenchError('FORBIDDEN', `${supervisor.name} is not a supervisor.`);
+    if (supervisor.id === active.operator.id)
+      throw new BenchError('FORBIDDEN', 'An override needs a second person: another supervisor must approve it.');
+    this.#applyOverride(active, this.#q.caseById(open.id)!, approval, supervisor.id);
+  }
+
+  #applyOverride(active: ActiveSession, open: CaseRow, approval: Approval, approvedBy: string | null): void {
+    const item = this.#item(open, approval.itemNo);
+    const policy = this.#deps.policies.one('disposition')!;
+    // The bin of the target disposition: the first rule that sends anything there, or the fallback.
+    const bin =
+      policy.rules.find((r) => r.then.action === approval.to)?.then.bin ??
+      (policy.fallback.action === approval.to ? policy.fallback.bin : approval.to.toUpperCase());
+    const updated: ItemRow = {
+      ...item,
+      disposition: approval.to,
+      bin,
+      disposition_explanation: `Overridden from ${item.disposition ?? '—'} to ${approval.to}: ${approval.reason ?? ''}.`,
+      override_reason: approval.reason,
+      approved_by: approvedBy,
+    };
+    this.#write(() => {
+      this.#q.updateItem(updated);
+      this.#q.setApproval(open.id, null);
+      this.#deps.events.append({
+        type: 'returns.override_applied',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: {
+          itemNo: item.item_no,
+          from: item.disposition,
+          to: approval.to,
+          bin,
+          reason: approval.reason,
+          approvedBy,
+        },
+      });
+    });
+    this.#changed(open.id);
+    this.#deps.routed?.(open.id, item.item_no);
+  }
+
+  #close(active: ActiveSession, open: CaseRow, code: string): Verdict {
+    const items = this.#q.items(open.id);
+    if (this.#approval(open)) return bad('verdict.returns.overridePending', {}, code);
+    const unfinished = items.find((i) => i.status !== 'routed');
+    if (unfinished) return bad('verdict.returns.gradeFirst', { sku: this.#product(unfinished.product_id).sku }, code);
+    const view = this.#view(open);
+    const flags = this.#evaluate(open, items);
+    const now = this.#deps.clock();
+    this.#write(() => {
+      for (const flag of flags) this.#raise(active, open.id, flag);
+      const openFlags = this.#q.flags(open.id).filter((f) => f.status === 'open').length;
+      const refund = this.#refund(open, items, openFlags, now);
+      this.#q.close(open.id, now, refund ? JSON.stringify(refund) : null);
+      this.#deps.events.append({
+        type: 'returns.closed',
+        operatorId: active.operator.id,
+        subject: open.id,
+        payload: {
+          kind: open.kind,
+          quarantined: open.quarantined === 1,
+          items: items.map((i) => ({
+            itemNo: i.item_no,
+            productId: i.product_id,
+            serial: i.serial,
+            match: i.match,
+            grade: i.grade,
+            disposition: i.disposition,
+            bin: i.bin,
+          })),
+          missing: view.expected
+            .filter((l) => l.received < l.quantity)
+            .map((l) => ({ lineNo: l.lineNo, sku: l.sku, missing: l.quantity - l.received })),
+          refund,
+          openFlags,
+        },
+      });
+    });
+    const closed = this.#changed(open.id)!;
+    if (closed.refund?.status === 'on_hold')
+      return info(
+        'verdict.returns.closedOnHold',
+        { count: closed.flags.filter((f) => f.status === 'open').length },
+        code,
+      );
+    if (closed.missing.length > 0)
+      return info('verdict.returns.closedMissing', { count: closed.missing.reduce((n, m) => n + m.quantity, 0) }, code);
+    return good('verdict.returns.closed', {}, code);
+  }
+
+  /** The flags this case raises at close: the fraud rules' (when installed), and what the bench knows for certain. */
+  #evaluate(open: CaseRow, items: ItemRow[]): NewFlag[] {
+    const flags: NewFlag[] = [];
+    if (open.kind === 'unexpected') {
+      flags.push({
+        type: open.quarantined ? 'quarantined_return' : 'unexpected_return',
+        severity: 'low',
+        score: 0.2,
+        explanation: open.quarantined
+          ? 'A parcel with no RMA and no known order: quarantined for a supervisor.'
+          : 'A return without an authorised RMA.',
+        evidence: { orderId: open.order_id, items: items.length },
+        rule: 'returns.unexpected@1',
+      });
+    }
+    const order = open.order_id ? this.#q.order(open.order_id) : null;
+    if (this.#deps.fraud) {
+      flags.push(...this.#deps.fraud({ case: open, items, customerId: order?.customer_id ?? null }));
+    } else {
+      const swapped = items.filter(
+        (i) =>
+          i.match === 'wrong_item' ||
+          (i.expected_serial !== null && i.serial !== null && i.serial !== i.expected_serial),
+      );
+      if (swapped.length > 0) {
+        flags.push({
+          type: 'item_swap',
+          severity: 'high',
+          score: 0.9,
+          explanation: `${swapped.length} item(s) differ from what was shipped: a SKU not in the order, or a serial that is not the one packed.`,
+          evidence: {
+            items: swapped.map((i) => ({
+              itemNo: i.item_no,
+              productId: i.product_id,
+              serial: i.serial,
+              expectedSerial: i.expected_serial,
+              match: i.match,
+            })),
+          },
+          rule: 'returns.item_swap@1',
+        });
+      }
+      if (open.weight_outcome === 'fail') {
+        flags.push({
+          type: 'weight_mismatch',
+          severity: 'high',
+          score: 0.7,
+          explanation: `The parcel weighs ${open.weight_g} g; it left weighing ${open.packed_weight_g} g.`,
+          evidence: { weightG: open.weight_g, packedWeightG: open.packed_weight_g },
+          rule: 'returns.weight@1',
+        });
+      }
+    }
+    return flags;
+  }
+
+  #raise(active: ActiveSession, caseId: string, flag: NewFlag): void {
+    const id = ulid(this.#deps.clock());
+    this.#q.insertFlag({
+      id,
+      case_id: caseId,
+      type: flag.type,
+      severity: flag.severity,
+      score: flag.score,
+      explanation: flag.explanation,
+      evidence: JSON.stringify(flag.evidence),
+      rule: flag.rule,
+      raised_at: this.#deps.clock(),
+    });
+    this.#deps.events.append({
+      type: 'fraud.flag_raised',
+      operatorId: active.operator.id,
+      subject: caseId,
+      payload: { flagId: id, ...flag },
+    });
+  }
+
+  #refund(open: CaseRow, items: ItemRow[], openFlags: number, now: number): ReturnCaseView['refund'] {
+    if (!open.order_id) return null;
+    const policy = this.#deps.policies.one('refund');
+    const order = this.#q.order(open.order_id);
+    if (!policy || !order) return null;
+    const rmaLines = open.rma_id ? this.#q.rmaLines(open.rma_id) : [];
+    const refundable: RefundItem[] = items
+      .filter((i) => i.match === 'matched' || (i.match === 'extra' && !open.rma_id))
+      .map((i) => {
+        const product = this.#product(i.product_id);
+        return {
+          sku: product.sku,
+          priceCents: i.value_cents,
+          category: product.category,
+          grade: i.grade ?? 'F',
+          reason: i.reason ?? rmaLines.find((l) => l.lineNo === i.rma_line_no)?.reason ?? 'unexpected',
+          returnWindowDays: product.return_window_days,
+        };
+      });
+    const currency = items[0] ? this.#product(items[0].product_id).currency : 'EUR';
+    const recommendation = recommendRefund(policy, {
+      items: refundable,
+      deliveredAt: this.#shippedAt(order.id) ?? order.placed_at,
+      receivedAt: now,
+      shippingPaidCents: 0,
+      openFlags,
+    });
+    return { ...recommendation, currency };
+  }
+
+  #shippedAt(orderId: string): number | null {
+    return this.#q.packedUnits(orderId)[0]?.completed_at ?? null;
+  }
+
+  #packedWeight(orderId: string): number | null {
+    return this.#q.packedUnits(orderId)[0]?.weight_g ?? this.#q.order(orderId)?.packed_weight_g ?? null;
+  }
+
+  /** The serial a product left with in this order, skipping serials already matched in this case. */
+  #expectedSerial(orderId: string, productId: string, items: ItemRow[]): string | null {
+    const used = new Set(items.map((i) => i.expected_serial));
+    const local = this.#q
+      .packedUnits(orderId)
+      .filter((u) => u.product_id === productId && u.serial)
+      .map((u) => u.serial!);
+    const cloud = this.#q
+      .orderLines(orderId)
+      .filter((l) => l.product_id === productId && l.serials)
+      .flatMap((l) => JSON.parse(l.serials!) as string[]);
+    return [...local, ...cloud].find((s) => !used.has(s)) ?? null;
+  }
+
+  #rubric(category: string): Rubric | null {
+    const matches = this.#deps.policies.all('rubric').filter((r) => r.category === category);
+    return matches.sort((a, b) => b.version - a.version)[0] ?? null;
+  }
+
+  #rubricOf(item: ItemRow): Rubric | null {
+    if (!item.rubric_id || item.rubric_version === null) return null;
+    return this.#deps.policies.exact('rubric', item.rubric_id, item.rubric_version);
+  }
+
+  #state(item: ItemRow): ReturnType<typeof walkRubric> | null {
+    const rubric = this.#rubricOf(item);
+    return rubric ? walkRubric(rubric, JSON.parse(item.answers) as Record<string, string>) : null;
+  }
+
+  #approval(open: CaseRow): Approval | null {
+    const fresh = this.#q.caseById(open.id);
+    return fresh?.approval ? (JSON.parse(fresh.approval) as Approval) : null;
+  }
+
+  #product(id: string) {
+    const product = this.#q.product(id);
+    if (!product) throw new BenchError('NOT_FOUND', `No product ${id}.`);
+    return product;
+  }
+
+  #item(open: CaseRow, itemNo: number): ItemRow {
+    const item = this.#q.items(open.id).find((i) => i.item_no === itemNo);
+    if (!item) throw new BenchError('NOT_FOUND', `No item ${itemNo} in this case.`);
+    return item;
+  }
+
+  #requireOpen(): CaseRow {
+    const open = this.#q.openAt(this.#deps.stationId);
+    if (!open)
+      throw new BenchError(
+        'NOT_FOUND',
+        'No return case is open on this bench: scan an RMA, a tracking number or an order.',
+      );
+    return open;
+  }
+
+  #write(fn: () => void): void {
+    this.#deps.db.transaction(fn).immediate();
+  }
+
+  #changed(caseId: string): ReturnCaseView | null {
+    const row = this.#q.caseById(caseId);
+    const view = row ? this.#view(row) : null;
+    this.#deps.changed(view);
+    return view;
+  }
+
+  #view(row: CaseRow): ReturnCaseView {
+    const items = this.#q.items(row.id);
+    const rma = row.rma_id ? this.#q.rma(row.rma_id) : null;
+    const order = row.order_id ? this.#q.order(row.order_id) : null;
+    const rmaLines = rma ? this.#q.rmaLines(rma.id) : [];
+    const expected = rmaLines.map((l) => ({
+      lineNo: l.lineNo,
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      received: items.filter((i) => i.rma_line_no === l.lineNo).length,
+      reason: l.reason,
+    }));
+    const approval = row.approval ? (JSON.parse(row.approval) as Approval) : null;
+    const itemViews = items.map((i) => this.#itemView(i));
+    let prompt: ReturnCaseView['prompt'];
+    if (row.status === 'closed') prompt = 'closed';
+    else if (approval) prompt = approval.reason === null ? 'override_reason' : 'approval';
+    else if (items.some((i) => i.status === 'awaiting_serial')) prompt = 'serial';
+    else if (itemViews.some((i) => i.status === 'grading' && i.grading?.question === null)) prompt = 'photo';
+    else if (items.some((i) => i.status === 'grading')) prompt = 'grade';
+    else prompt = 'items';
+    const days = order
+      ? Math.floor(this.#deps.clock() / 86_400_000) -
+        Math.floor((this.#shippedAt(order.id) ?? order.placed_at) / 86_400_000)
+      : 0;
+    const windows = rmaLines.map((l) => this.#q.product(l.productId)?.return_window_days ?? 30);
+    const outsideWindow = windows.length > 0 && windows.every((w) => days > w);
+    const policy = this.#deps.policies.one('weight');
+    const weight =
+      row.weight_g !== null
+        ? {
+            grams: row.weight_g,
+            packedGrams: row.packed_weight_g,
+            outcome: row.weight_outcome,
+            explanation:
+              row.packed_weight_g !== null
+                ? checkWeight(row.packed_weight_g, row.weight_g, policy?.tolerance ?? DEFAULT_WEIGHT_TOLERANCE)
+                    .explanation
+                : 'No outbound weight to compare with.',
+          }
+        : null;
+    return {
+      caseId: row.id,
+      kind: row.kind,
+      quarantined: row.quarantined === 1,
+      status: row.status,
+      foundBy: row.found_by,
+      rmaNumber: rma?.number ?? null,
+      orderNumber: order?.number ?? null,
+      customerFirstName: order?.customer_id ? this.#q.customerName(order.customer_id) : null,
+      requestedResolution: rma?.requested_resolution ?? null,
+      expected,
+      items: itemViews,
+      prompt,
+      approval: approval
+        ? {
+            itemNo: approval.itemNo,
+            to: approval.to,
+            reason: approval.reason,
+            needsSupervisor: approval.needsSupervisor,
+            supervisor: approval.supervisor,
+          }
+        : null,
+      weight,
+      outsideWindow,
+      refund: row.refund ? (JSON.parse(row.refund) as ReturnCaseView['refund']) : null,
+      flags: this.#q
+        .flags(row.id)
+        .map((f) => ({ id: f.id, type: f.type, severity: f.severity, explanation: f.explanation, status: f.status })),
+      missing:
+        row.status === 'closed'
+          ? expected
+              .filter((l) => l.received < l.quantity)
+              .map((l) => ({ lineNo: l.lineNo, sku: l.sku, name: l.name, quantity: l.quantity - l.received }))
+          : [],
+      openedAt: row.opened_at,
+      closedAt: row.closed_at,
+    };
+  }
+
+  #itemView(item: ItemRow): ReturnItemView {
+    const product = this.#product(item.product_id);
+    const rubric = this.#rubricOf(item);
+    const state = rubric ? walkRubric(rubric, JSON.parse(item.answers) as Record<string, string>) : null;
+    const question = state?.next ? rubric!.questions.find((q) => q.id === state.next)! : null;
+    return {
+      itemNo: item.item_no,
+      productId: item.product_id,
+      sku: product.sku,
+      name: product.name,
+      category: product.category,
+      code: item.code,
+      serial: item.serial,
+      expectedSerial: item.expected_serial,
+      serialMismatch: item.expected_serial !== null && item.serial !== null && item.expected_serial !== item.serial,
+      match: item.match,
+      reason: item.reason,
+      valueCents: item.value_cents,
+      status: item.status,
+      grading:
+        rubric && state
+          ? {
+              rubricId: rubric.id,
+              version: rubric.version,
+              question: question
+                ? {
+                    id: question.id,
+                    text: question.text,
+                    answers: question.answers.map((a) => ({ id: a.id, label: a.label, photo: a.photo ?? false })),
+                  }
+                : null,
+              answered: state.path.map((s) => ({ questionId: s.questionId, answerId: s.answerId })),
+              photosRequired: state.photosRequired,
+              photos: JSON.parse(item.photos) as Record<string, string>,
+            }
+          : null,
+      grade: item.grade,
+      disposition:
+        item.disposition && item.bin
+          ? {
+              action: item.disposition as Disposition,
+              bin: item.bin,
+              explanation: item.disposition_explanation ?? '',
+              overrideReason: item.override_reason,
+              approvedBy: item.approved_by,
+            }
+          : null,
+    };
+  }
+}
+
+function good(message: string, params: Verdict['params'], code: string): Verdict {
+  return verdict('returns', 'good', message, params, code);
+}
+
+function bad(message: string, params: Verdict['params'], code: string): Verdict {
+  return verdict('returns', 'bad', message, params, code);
+}
+
+function info(message: string, params: Verdict['params'], code: string): Verdict {
+  return verdict('returns', 'info', message, params, code);
+}

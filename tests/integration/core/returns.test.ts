@@ -1,0 +1,409 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MethodOutput } from '#shared/contract/index';
+import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
+import { eventTypes, inspectStation } from '../../support/db';
+
+let fixture: CoreFixture | undefined;
+afterEach(() => {
+  fixture?.close();
+  fixture = undefined;
+});
+
+type Unit = { code: string; productId: string; category: string; serialised: number; serials: string[] };
+
+/** A demo RMA (or order) and the printed barcode of each unit on it. */
+function rma(
+  dataDir: string,
+  where: string,
+): { id: string; number: string; tracking: string; orderNumber: string; units: Unit[] } {
+  const db = inspectStation(dataDir);
+  const row = db
+    .prepare<[], { id: string; number: string; tracking: string; orderNumber: string; orderId: string }>(
+      `SELECT r.id, r.number, r.return_tracking AS tracking, o.number AS orderNumber, o.id AS orderId FROM rmas r JOIN orders o ON o.id = r.order_id WHERE ${where} ORDER BY r.number LIMIT 1`,
+    )
+    .get();
+  if (!row) throw new Error(`no demo RMA where ${where}`);
+  const lines = db
+    .prepare<
+      [string, string],
+      {
+        code: string;
+        productId: string;
+        category: string;
+        serialised: number;
+        quantity: number;
+        serials: string | null;
+      }
+    >(
+      `SELECT (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM product_barcodes b WHERE b.product_id = l.product_id ORDER BY b.code LIMIT 1) AS code,
+              l.product_id AS productId, p.category, p.serialised, l.quantity,
+              (SELECT ol.serials FROM order_lines ol WHERE ol.order_id = ? AND ol.product_id = l.product_id) AS serials
+         FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = ? ORDER BY l.line_no`,
+    )
+    .all(row.orderId, row.id);
+  db.close();
+  const units = lines.flatMap((l) =>
+    Array.from({ length: l.quantity }, () => ({
+      code: l.code,
+      productId: l.productId,
+      category: l.category,
+      serialised: l.serialised,
+      serials: l.serials ? (JSON.parse(l.serials) as string[]) : [],
+    })),
+  );
+  return { id: row.id, number: row.number, tracking: row.tracking, orderNumber: row.orderNumber, units };
+}
+
+const qty = (n: number): string => `(SELECT sum(quantity) FROM rma_lines l WHERE l.rma_id = r.id) = ${n}`;
+const notSerialised = `NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)`;
+const allCategory = (category: string): string =>
+  `NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.category <> '${category}')`;
+
+async function scan(f: CoreFixture, code: string): Promise<MethodOutput<'scan.submit'>> {
+  return f.ok('scan.submit', { code, source: 'wedge' });
+}
+
+async function atReturns(f: CoreFixture, who: { badge: string; pin: string } = DEMO.returns): Promise<void> {
+  await f.ok('auth.login', { badge: who.badge, pin: who.pin });
+  await f.ok('session.bench', { bench: 'returns' });
+}
+
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==';
+
+describe('the returns bench', () => {
+  it('processes a return by scans: RMA, each item with one GOOD scan, DONE — graded, routed, refund recommended', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${qty(2)}`);
+    await atReturns(fixture);
+    expect(await scan(fixture, target.number)).toMatchObject({
+      kind: 'returns',
+      tone: 'good',
+      message: 'verdict.returns.opened',
+    });
+    let scans = 1;
+    for (const unit of target.units) {
+      expect(await scan(fixture, unit.code)).toMatchObject({ tone: 'good', message: 'verdict.returns.received' });
+      expect(await scan(fixture, 'CMD:GOOD')).toMatchObject({
+        tone: 'good',
+        message: 'verdict.returns.routed',
+        params: { grade: 'A' },
+      });
+      scans += 2;
+    }
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ tone: 'good', message: 'verdict.returns.closed' });
+    scans++;
+    expect(scans).toBeLessThanOrEqual(8);
+    const view = (await fixture.ok('returns.current', {}))!;
+    expect(view).toMatchObject({ status: 'closed', kind: 'rma', rmaNumber: target.number, missing: [], flags: [] });
+    expect(view.items.every((i) => i.grade === 'A' && i.match === 'matched' && i.disposition !== null)).toBe(true);
+    expect(view.refund).toMatchObject({ status: 'recommended', policyId: 'refund', version: 1 });
+    expect(view.refund!.totalCents).toBeGreaterThan(0);
+    const db = inspectStation(fixture.dataDir);
+    const types = eventTypes(db);
+    for (const type of [
+      'returns.opened',
+      'returns.item_received',
+      'returns.answered',
+      'returns.item_graded',
+      'returns.item_routed',
+      'returns.closed',
+    ])
+      expect(types).toContain(type);
+    db.close();
+  });
+
+  it('finds the return by tracking number, by order number and by the serial of an item', async () => {
+    fixture = openCore();
+    const byTracking = rma(fixture.dataDir, `r.status = 'authorized'`);
+    await atReturns(fixture);
+    expect(await scan(fixture, byTracking.tracking)).toMatchObject({ message: 'verdict.returns.opened' });
+    expect((await fixture.ok('returns.current', {}))!.rmaNumber).toBe(byTracking.number);
+    await fixture.ok('returns.close', {});
+    const byOrder = rma(fixture.dataDir, `r.status = 'authorized' AND r.number > '${byTracking.number}'`);
+    await scan(fixture, byOrder.orderNumber);
+    expect((await fixture.ok('returns.current', {}))!).toMatchObject({ rmaNumber: byOrder.number, foundBy: 'order' });
+    await fixture.ok('returns.close', {});
+    const serialised = rma(
+      fixture.dataDir,
+      `r.status = 'authorized' AND NOT ${notSerialised} AND r.number > '${byOrder.number}'`,
+    );
+    const serial = serialised.units.find((u) => u.serials.length > 0)!.serials[0]!;
+    await scan(fixture, serial);
+    expect((await fixture.ok('returns.current', {}))!).toMatchObject({
+      rmaNumber: serialised.number,
+      foundBy: 'serial',
+    });
+  });
+
+  it('checks a serialised item against the serial that was shipped', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND NOT ${notSerialised}`);
+    const unit = target.units.find((u) => u.serialised)!;
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    expect(await scan(fixture, unit.code)).toMatchObject({ tone: 'info', message: 'verdict.returns.scanSerial' });
+    expect(await scan(fixture, 'SN-NOT-SHIPPED')).toMatchObject({
+      tone: 'bad',
+      message: 'verdict.returns.serialMismatch',
+      params: { expected: unit.serials[0] },
+    });
+    const item = (await fixture.ok('returns.current', {}))!.items[0]!;
+    expect(item).toMatchObject({
+      serial: 'SN-NOT-SHIPPED',
+      expectedSerial: unit.serials[0],
+      serialMismatch: true,
+      status: 'grading',
+    });
+  });
+
+  it('flags a wrong item as a possible swap and holds the refund', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${allCategory('apparel')}`);
+    const db = inspectStation(fixture.dataDir);
+    const stranger = db
+      .prepare<[], { code: string }>(
+        `SELECT substr(b.code, 2) AS code FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.category = 'home' AND b.kind = 'ean13' ORDER BY b.code LIMIT 1`,
+      )
+      .get()!.code;
+    db.close();
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    expect(await scan(fixture, stranger)).toMatchObject({ tone: 'bad', message: 'verdict.returns.wrongItem' });
+    await scan(fixture, 'CMD:GOOD');
+    for (const unit of target.units) {
+      await scan(fixture, unit.code);
+      await scan(fixture, 'CMD:GOOD');
+    }
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ message: 'verdict.returns.closedOnHold' });
+    const view = (await fixture.ok('returns.current', {}))!;
+    expect(view.flags).toMatchObject([{ type: 'item_swap', severity: 'high', status: 'open' }]);
+    expect(view.refund!.status).toBe('on_hold');
+    // The swapped item is not refunded.
+    expect(view.items.find((i) => i.match === 'wrong_item')).toBeDefined();
+  });
+
+  it('lists the items that did not come back when the case closes', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${qty(2)}`);
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    await scan(fixture, target.units[0]!.code);
+    await scan(fixture, 'CMD:GOOD');
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({
+      message: 'verdict.returns.closedMissing',
+      params: { count: 1 },
+    });
+    expect((await fixture.ok('returns.current', {}))!.missing).toHaveLength(1);
+  });
+
+  it('grades by answers, asks for the photos the rubric wants, and routes by the disposition rules', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${allCategory('apparel')}`);
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    await scan(fixture, target.units[0]!.code);
+    expect((await fixture.ok('returns.current', {}))!.items[0]!.grading!.question!.id).toBe('tags');
+    expect(await scan(fixture, 'CMD:ANSWER:MAYBE')).toMatchObject({
+      tone: 'bad',
+      message: 'verdict.returns.notAnAnswer',
+    });
+    await scan(fixture, 'CMD:ANSWER:YES');
+    await scan(fixture, 'CMD:ANSWER:LIGHT'); // light wear: grade C at best, and a photo
+    await scan(fixture, 'CMD:ANSWER:NO');
+    const waiting = (await fixture.ok('returns.current', {}))!;
+    expect(waiting.prompt).toBe('photo');
+    expect(waiting.items[0]!.grading!.photosRequired).toEqual(['worn']);
+    const graded = await fixture.ok('returns.photo', { itemNo: 1, questionId: 'worn', base64: PNG });
+    expect(graded.items[0]).toMatchObject({
+      grade: 'C',
+      status: 'routed',
+      disposition: { action: 'donate', bin: 'DN-01' },
+    });
+    const sha = graded.items[0]!.grading!.photos.worn!;
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      await fixture.call('returns.photo', {
+        itemNo: 1,
+        questionId: 'worn',
+        base64: Buffer.from('not an image').toString('base64'),
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+
+  it('needs a supervisor at the bench to put a D-grade item back on the shelf', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${allCategory('home')}`);
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    await scan(fixture, target.units[0]!.code);
+    await scan(fixture, 'CMD:ANSWER:YES'); // packaging
+    await scan(fixture, 'CMD:ANSWER:NO'); // hygiene seal broken: D
+    const routed = await scan(fixture, 'CMD:ANSWER:NO'); // no damage
+    expect(routed).toMatchObject({ message: 'verdict.returns.routed', params: { grade: 'D', to: 'liquidate' } });
+    expect(await scan(fixture, 'CMD:ROUTE:RESTOCK')).toMatchObject({
+      tone: 'info',
+      message: 'verdict.returns.overrideReason',
+    });
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ tone: 'bad', message: 'verdict.returns.overridePending' });
+    expect(await scan(fixture, 'CMD:REASON:INSPECTION_ERROR')).toMatchObject({
+      message: 'verdict.returns.supervisorNeeded',
+    });
+    // A clerk's badge does not approve; a supervisor's badge then PIN does.
+    expect(await scan(fixture, DEMO.packer.badge)).toMatchObject({
+      tone: 'bad',
+      message: 'verdict.returns.supervisorNeeded',
+    });
+    expect(await scan(fixture, DEMO.supervisor.badge)).toMatchObject({
+      tone: 'info',
+      message: 'verdict.returns.approverPin',
+    });
+    expect(await scan(fixture, '9999')).toMatchObject({ tone: 'bad', message: 'verdict.pinWrong' });
+    expect(await scan(fixture, DEMO.supervisor.pin)).toMatchObject({
+      tone: 'good',
+      message: 'verdict.returns.overrideApplied',
+    });
+    const view = (await fixture.ok('returns.current', {}))!;
+    expect(view.items[0]!.disposition).toMatchObject({
+      action: 'restock',
+      overrideReason: 'INSPECTION_ERROR',
+      approvedBy: DEMO.supervisor.id,
+    });
+    // The clerk is still the one logged in.
+    expect((await fixture.ok('session.current', {})).operator!.id).toBe(DEMO.returns.id);
+    const db = inspectStation(fixture.dataDir);
+    const applied = db
+      .prepare<[], { payload: string }>("SELECT payload FROM events WHERE type = 'returns.override_applied'")
+      .get()!;
+    expect(JSON.parse(applied.payload)).toMatchObject({
+      from: 'liquidate',
+      to: 'restock',
+      approvedBy: DEMO.supervisor.id,
+    });
+    expect(eventTypes(db)).toContain('auth.pin_failed');
+    db.close();
+  });
+
+  it('resumes a case in the middle of grading after a restart', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${allCategory('apparel')}`);
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    await scan(fixture, target.units[0]!.code);
+    await scan(fixture, 'CMD:ANSWER:NO'); // tags off
+    fixture = fixture.reopen();
+    const view = (await fixture.ok('returns.current', {}))!;
+    expect(view).toMatchObject({ status: 'open', rmaNumber: target.number, prompt: 'grade' });
+    expect(view.items[0]!.grading!.question!.id).toBe('worn');
+    expect(await scan(fixture, 'CMD:GOOD')).toMatchObject({ params: { grade: 'B' } });
+  });
+
+  it('turns a parcel without an RMA into an unexpected return, linked to its order or quarantined — never silently', async () => {
+    fixture = openCore();
+    const db = inspectStation(fixture.dataDir);
+    const shipped = db
+      .prepare<[], { number: string }>(
+        `SELECT o.number FROM orders o WHERE o.status = 'shipped' AND NOT EXISTS (SELECT 1 FROM rmas r WHERE r.order_id = o.id) ORDER BY o.number LIMIT 1`,
+      )
+      .get()!;
+    db.close();
+    await atReturns(fixture);
+    expect(await scan(fixture, shipped.number)).toMatchObject({ message: 'verdict.returns.unexpectedOrder' });
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ message: 'verdict.returns.closedOnHold' });
+    expect((await fixture.ok('returns.current', {}))!.flags).toMatchObject([
+      { type: 'unexpected_return', status: 'open' },
+    ]);
+    expect(await scan(fixture, 'CMD:UNEXPECTED')).toMatchObject({ message: 'verdict.returns.quarantined' });
+    const quarantined = (await fixture.ok('returns.current', {}))!;
+    expect(quarantined).toMatchObject({ kind: 'unexpected', quarantined: true, orderNumber: null });
+    await scan(fixture, 'CMD:DONE');
+    expect((await fixture.ok('returns.current', {}))!).toMatchObject({
+      status: 'closed',
+      refund: null,
+      flags: [{ type: 'quarantined_return' }],
+    });
+  });
+
+  it('answers bad input clearly: unknown, closed, already received, received elsewhere, long expired, serial in another open case', async () => {
+    fixture = openCore();
+    await atReturns(fixture);
+    expect(await scan(fixture, 'RMA-99999')).toMatchObject({ tone: 'bad', message: 'verdict.returns.unknownCase' });
+    const closed = rma(fixture.dataDir, `r.status = 'closed'`);
+    expect(await scan(fixture, closed.number)).toMatchObject({ tone: 'bad', message: 'verdict.returns.rmaClosed' });
+    const elsewhere = rma(fixture.dataDir, `r.status = 'received'`);
+    expect(await scan(fixture, elsewhere.number)).toMatchObject({
+      tone: 'bad',
+      message: 'verdict.returns.duplicateReceipt',
+    });
+    expect((await fixture.ok('returns.current', {}))!.flags).toMatchObject([
+      { type: 'duplicate_receipt', severity: 'high', status: 'open' },
+    ]);
+    await scan(fixture, 'CMD:DONE');
+    expect(await scan(fixture, elsewhere.number)).toMatchObject({
+      tone: 'bad',
+      message: 'verdict.returns.alreadyReceived',
+    });
+
+    const late = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised}`);
+    fixture.clock.advance(200 * 86_400_000);
+    expect(await scan(fixture, late.number)).toMatchObject({ tone: 'info', message: 'verdict.returns.outsideWindow' });
+    await scan(fixture, late.units[0]!.code);
+    await scan(fixture, 'CMD:GOOD');
+    await scan(fixture, 'CMD:DONE');
+    expect((await fixture.ok('returns.current', {}))!.refund).toMatchObject({
+      status: 'outside_window',
+      totalCents: 0,
+    });
+
+    // Another station has an open case holding a serial; this station refuses the same serial.
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND NOT ${notSerialised}`);
+    const unit = target.units.find((u) => u.serialised)!;
+    const raw = new Database(join(fixture.dataDir, 'station.db'));
+    raw
+      .prepare(
+        "INSERT INTO return_cases (id, station_id, clerk_id, kind, status, found_by, opened_at) VALUES ('OTHER', 'OTHER-STATION', 'x', 'unexpected', 'open', 'unexpected', 1)",
+      )
+      .run();
+    raw
+      .prepare(
+        "INSERT INTO return_items (case_id, item_no, product_id, code, serial, match, value_cents, status, scanned_at) VALUES ('OTHER', 1, ?, 'x', ?, 'extra', 1, 'grading', 1)",
+      )
+      .run(unit.productId, unit.serials[0]);
+    raw.close();
+    await scan(fixture, target.number);
+    await scan(fixture, unit.code);
+    expect(await scan(fixture, unit.serials[0]!)).toMatchObject({
+      tone: 'bad',
+      message: 'verdict.returns.serialInOtherCase',
+    });
+  });
+
+  it('weighs the parcel against its outbound weight: an empty box is a flag', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised}`);
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    const weighed = await fixture.ok('returns.weight', { grams: 90, source: 'manual' });
+    expect(weighed.weight).toMatchObject({ grams: 90, outcome: 'fail' });
+    expect(weighed.weight!.packedGrams).toBeGreaterThan(180);
+    await scan(fixture, 'CMD:DONE');
+    const view = (await fixture.ok('returns.current', {}))!;
+    expect(view.flags.map((f) => f.type)).toContain('weight_mismatch');
+  });
+
+  it('finds an item whose barcode is unknown by SKU or name', async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised}`);
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    expect(await scan(fixture, 'SMUDGED-LABEL')).toMatchObject({ tone: 'bad', message: 'verdict.returns.unknownItem' });
+    const found = await fixture.ok('returns.search', { query: 'Merino' });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((p) => /merino/i.test(p.name))).toBe(true);
+    const bySku = await fixture.ok('returns.search', { query: found[0]!.sku.toLowerCase() });
+    expect(bySku[0]!.sku).toBe(found[0]!.sku);
+    const view = await fixture.ok('returns.addItem', { productId: target.units[0]!.productId });
+    expect(view.items[0]).toMatchObject({ match: 'matched', code: `search:${target.units[0]!.productId}` });
+  });
+});
