@@ -623,10 +623,13 @@ export class ReturnsService {
   #applyOverride(active: ActiveSession, open: CaseRow, approval: Approval, approvedBy: string | null): void {
     const item = this.#item(open, approval.itemNo);
     const policy = this.#deps.policies.one('disposition')!;
-    // The bin of the target disposition: the first rule that sends anything there, or the fallback.
+    // The bin of the target disposition: the first rule sending this category there (or any
+    // category), else the fallback's, else a bin named after the disposition.
+    const category = this.#product(item.product_id).category;
     const bin =
-      policy.rules.find((r) => r.then.action === approval.to)?.then.bin ??
-      (policy.fallback.action === approval.to ? policy.fallback.bin : approval.to.toUpperCase());
+      policy.rules.find(
+        (r) => r.then.action === approval.to && (!r.when.categories || r.when.categories.includes(category)),
+      )?.then.bin ?? (policy.fallback.action === approval.to ? policy.fallback.bin : approval.to.toUpperCase());
     const updated: ItemRow = {
       ...item,
       disposition: approval.to,

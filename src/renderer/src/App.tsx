@@ -10,6 +10,7 @@ import { Lock } from './screens/Lock';
 import { Pack } from './screens/Pack';
 import { PinForm } from './screens/PinForm';
 import { Qc } from './screens/Qc';
+import { Returns } from './screens/Returns';
 import { Login } from './screens/Login';
 import { Review } from './screens/Review';
 import { Settings } from './screens/Settings';
@@ -106,6 +107,8 @@ function BenchScreen({ bench }: { bench: Bench | 'home' }) {
       return <Pack />;
     case 'qc':
       return <Qc />;
+    case 'returns':
+      return <Returns />;
     default:
       return <BenchPlaceholder bench={bench} />;
   }

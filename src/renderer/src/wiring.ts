@@ -6,6 +6,7 @@ import { sessionService } from './services/session';
 import { WedgeListener } from './scan/wedge';
 import { useNoticeStore } from './stores/notices';
 import { usePackStore, useQcStore } from './stores/packing';
+import { useReturnsStore } from './stores/returns';
 import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
 import { useStationStore } from './stores/station';
@@ -36,6 +37,7 @@ export function wireApp(): void {
   onCore('scan.verdict', (verdict) => useScanStore.getState().verdict(verdict));
   onCore('pack.changed', (view) => usePackStore.getState().changed(view));
   onCore('qc.changed', (view) => useQcStore.getState().changed(view));
+  onCore('returns.changed', (view) => useReturnsStore.getState().changed(view));
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));

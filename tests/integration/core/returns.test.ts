@@ -267,6 +267,7 @@ describe('the returns bench', () => {
     const view = (await fixture.ok('returns.current', {}))!;
     expect(view.items[0]!.disposition).toMatchObject({
       action: 'restock',
+      bin: 'RS-01',
       overrideReason: 'INSPECTION_ERROR',
       approvedBy: DEMO.supervisor.id,
     });

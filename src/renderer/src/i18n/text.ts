@@ -17,6 +17,7 @@ export function verdictText(t: TFunction, verdict: Verdict): string {
   if (typeof params.attemptsLeft === 'number') params.count = params.attemptsLeft;
   if (typeof params.lockedUntil === 'number') params.time = new Date(params.lockedUntil).toLocaleTimeString();
   if (typeof params.bench === 'string') params.bench = t(`benches.${params.bench}`);
+  if (typeof params.to === 'string') params.to = t(`dispositions.${params.to}`, { defaultValue: params.to });
   if (typeof params.status === 'string') {
     const group = verdict.kind === 'rma' ? 'rmaStatus' : 'orderStatus';
     params.status = t(`${group}.${params.status}`, { defaultValue: params.status });

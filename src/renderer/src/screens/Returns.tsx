@@ -1,0 +1,424 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { OVERRIDE_REASONS, type ReturnCaseView, type ReturnItemView } from '#shared/contract/returns';
+import { DISPOSITIONS, type Disposition } from '#shared/policy/disposition';
+import { PhotoCapture } from '../components/PhotoCapture';
+import { errorText } from '../i18n/text';
+import { useReturnsStore } from '../stores/returns';
+
+/**
+ * The returns bench: one screen, scan-driven. The case, what was expected against what came
+ * back, the grading question of the item in hand (answers by scan or touch), photos, routing and
+ * overrides, and — once closed — the refund recommendation and the flags. F2 closes the case.
+ */
+export function Returns() {
+  const { t } = useTranslation();
+  const view = useReturnsStore((s) => s.view);
+  const error = useReturnsStore((s) => s.error);
+  const load = useReturnsStore((s) => s.load);
+  const close = useReturnsStore((s) => s.close);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const open = view?.status === 'open';
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (open && event.key === 'F2') {
+        event.preventDefault();
+        void close();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open, close]);
+
+  return (
+    <section
+      data-screen="returns"
+      aria-labelledby="returns-title"
+      data-status={view?.status ?? 'none'}
+      data-prompt={view?.prompt ?? 'scan_case'}
+    >
+      <h1 id="returns-title" className="screen-title">
+        {view ? caseTitle(t, view) : t('benches.returns')}
+      </h1>
+      {error ? (
+        <p className="form-error" role="alert">
+          {errorText(t, error)}
+        </p>
+      ) : null}
+      {!view ? (
+        <p className="prompt prompt-info" data-testid="returns-prompt">
+          {t('returnsBench.scanCase')}
+        </p>
+      ) : (
+        <CaseView view={view} />
+      )}
+    </section>
+  );
+}
+
+function caseTitle(t: TFunction, view: ReturnCaseView): string {
+  if (view.rmaNumber) return `${t('returnsBench.rma')} ${view.rmaNumber}`;
+  if (view.orderNumber) return `${t('returnsBench.unexpected')} · ${t('returnsBench.order')} ${view.orderNumber}`;
+  return t('returnsBench.unexpected');
+}
+
+function CaseView({ view }: { view: ReturnCaseView }) {
+  const { t } = useTranslation();
+  const grading = view.items.find((i) => i.status === 'grading') ?? null;
+  const tone = view.prompt === 'closed' ? (view.refund?.status === 'on_hold' ? 'bad' : 'good') : 'info';
+  return (
+    <>
+      <div className="bench-head">
+        <span className={`chip chip-${view.status === 'closed' ? 'done' : 'packing'}`}>
+          {t(`returnsBench.status.${view.status}`)}
+        </span>
+        {view.quarantined ? <span className="chip chip-qc_hold">{t('returnsBench.quarantined')}</span> : null}
+        <span className="bench-meta">
+          {view.orderNumber ? `${t('returnsBench.order')} ${view.orderNumber}` : ''}
+          {view.customerFirstName ? ` · ${t('returnsBench.customer')} ${view.customerFirstName}` : ''}
+          {view.requestedResolution ? ` · ${t('returnsBench.resolution')} ${view.requestedResolution}` : ''}
+        </span>
+      </div>
+      <p className={`prompt prompt-${tone}`} data-testid="returns-prompt">
+        {t(`returnsBench.prompt.${view.prompt}`)}
+      </p>
+      <div className="bench-columns">
+        <div className="stack">
+          {grading ? <Grading item={grading} /> : null}
+          {view.expected.length > 0 ? (
+            <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="expected-title">
+              <table className="table table-big" data-testid="returns-expected">
+                <caption id="expected-title" className="visually-hidden">
+                  {t('returnsBench.expected')}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">SKU</th>
+                    <th scope="col">{t('returnsBench.expected')}</th>
+                    <th scope="col">{t('returnsBench.received')}</th>
+                    <th scope="col">{t('returnsBench.reason')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {view.expected.map((line) => (
+                    <tr key={line.lineNo} className={line.received >= line.quantity ? 'row-complete' : ''}>
+                      <td className="mono">{line.sku}</td>
+                      <td>
+                        {line.name} × {line.quantity}
+                      </td>
+                      <td className="qty">
+                        {line.received} / {line.quantity}
+                      </td>
+                      <td>{line.reason.replace(/_/g, ' ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+          <ItemList items={view.items} />
+          {view.status === 'closed' ? <Outcome view={view} /> : null}
+        </div>
+        <SidePanel view={view} />
+      </div>
+    </>
+  );
+}
+
+function Grading({ item }: { item: ReturnItemView }) {
+  const { t, i18n } = useTranslation();
+  const answer = useReturnsStore((s) => s.answer);
+  const photo = useReturnsStore((s) => s.photo);
+  const language = i18n.language === 'es' ? 'es' : 'en';
+  const grading = item.grading;
+  if (!grading) return null;
+  const missingPhoto = grading.question === null ? grading.photosRequired.find((q) => !grading.photos[q]) : undefined;
+  return (
+    <div className="card grading" data-testid="grading">
+      <p className="lead">
+        {item.sku} — {item.name}
+      </p>
+      {grading.question ? (
+        <>
+          <p className="question" data-testid="grading-question" data-question={grading.question.id}>
+            {grading.question.text[language]}
+          </p>
+          <div className="answer-row">
+            {grading.question.answers.map((a) => (
+              <button
+                key={a.id}
+                type="button"
+                className="button-answer"
+                onClick={() => void answer({ itemNo: item.itemNo, questionId: grading.question!.id, answerId: a.id })}
+              >
+                {a.label[language]}
+                <span className="answer-code">CMD:ANSWER:{a.id}</span>
+              </button>
+            ))}
+          </div>
+        </>
+      ) : null}
+      {missingPhoto ? (
+        <PhotoCapture
+          label={t('returnsBench.photo', { question: missingPhoto })}
+          onPhoto={(base64) => void photo({ itemNo: item.itemNo, questionId: missingPhoto, base64 })}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function ItemList({ items }: { items: ReturnItemView[] }) {
+  const { t } = useTranslation();
+  if (items.length === 0) return null;
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="items-title">
+      <table className="table table-big" data-testid="returns-items">
+        <caption id="items-title" className="visually-hidden">
+          {t('returnsBench.items')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">SKU</th>
+            <th scope="col">{t('returnsBench.serial')}</th>
+            <th scope="col">{t('returnsBench.grade')}</th>
+            <th scope="col">{t('returnsBench.routeTo')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr
+              key={item.itemNo}
+              className={
+                item.match === 'wrong_item' || item.serialMismatch
+                  ? 'row-bad'
+                  : item.status === 'routed'
+                    ? 'row-complete'
+                    : 'row-active'
+              }
+              data-match={item.match}
+            >
+              <td>{item.itemNo}</td>
+              <td>
+                <span className="mono">{item.sku}</span> {item.name}
+                {item.match !== 'matched' ? (
+                  <strong className="match-tag"> · {t(`returnsBench.match.${item.match}`)}</strong>
+                ) : null}
+              </td>
+              <td className="mono">
+                {item.serial ?? ''}
+                {item.serialMismatch ? ` ≠ ${t('returnsBench.shipped', { serial: item.expectedSerial })}` : ''}
+              </td>
+              <td className="qty">{item.grade ?? '…'}</td>
+              <td>
+                {item.disposition ? `${t(`dispositions.${item.disposition.action}`)} · ${item.disposition.bin}` : ''}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Outcome({ view }: { view: ReturnCaseView }) {
+  const { t } = useTranslation();
+  const money = (cents: number): string => `${(cents / 100).toFixed(2)} ${view.refund?.currency ?? ''}`;
+  return (
+    <div className="card" data-testid="returns-outcome">
+      {view.missing.length > 0 ? (
+        <>
+          <h2>{t('returnsBench.missing')}</h2>
+          <ul className="plain-list">
+            {view.missing.map((m) => (
+              <li key={m.lineNo}>
+                {m.sku} {m.name} × {m.quantity}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {view.refund ? (
+        <>
+          <h2>
+            {t('returnsBench.refund')}:{' '}
+            <span data-testid="refund-status">{t(`returnsBench.refundStatus.${view.refund.status}`)}</span>
+          </h2>
+          <table className="table" data-testid="refund-lines">
+            <tbody>
+              {view.refund.lines.map((line, index) => (
+                <tr key={index}>
+                  <td>{line.label}</td>
+                  <td className="qty">{money(line.cents)}</td>
+                </tr>
+              ))}
+              <tr>
+                <th scope="row">{t('returnsBench.total')}</th>
+                <td className="qty" data-testid="refund-total">
+                  {money(view.refund.totalCents)}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+          <ul className="plain-list">
+            {view.refund.explanation.map((line, index) => (
+              <li key={index}>{line}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h2>{t('returnsBench.flags')}</h2>
+      {view.flags.length === 0 ? (
+        <p>{t('returnsBench.noFlags')}</p>
+      ) : (
+        <ul className="plain-list" data-testid="returns-flags">
+          {view.flags.map((flag) => (
+            <li key={flag.id}>
+              <strong>{flag.type.replace(/_/g, ' ')}</strong> ({flag.severity}, {flag.status}) — {flag.explanation}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function SidePanel({ view }: { view: ReturnCaseView }) {
+  const { t } = useTranslation();
+  const close = useReturnsStore((s) => s.close);
+  const weigh = useReturnsStore((s) => s.weigh);
+  const override = useReturnsStore((s) => s.override);
+  const approve = useReturnsStore((s) => s.approve);
+  const search = useReturnsStore((s) => s.search);
+  const addItem = useReturnsStore((s) => s.addItem);
+  const found = useReturnsStore((s) => s.found);
+  const [grams, setGrams] = useState('');
+  const [query, setQuery] = useState('');
+  const [to, setTo] = useState<Disposition>('restock');
+  const [reason, setReason] = useState<(typeof OVERRIDE_REASONS)[number]>('INSPECTION_ERROR');
+  const [badge, setBadge] = useState('');
+  const [pin, setPin] = useState('');
+  if (view.status !== 'open') return null;
+  const lastRouted = [...view.items].reverse().find((i) => i.status === 'routed');
+
+  const submit = (handler: () => void) => (event: FormEvent) => {
+    event.preventDefault();
+    handler();
+  };
+
+  return (
+    <aside className="card side-panel" aria-label={t('returnsBench.override')}>
+      {view.approval?.needsSupervisor && view.approval.reason ? (
+        <form className="stack" onSubmit={submit(() => void approve(badge, pin))} data-testid="approval-form">
+          <h2>{t('returnsBench.approval')}</h2>
+          <label htmlFor="approver-badge">{t('login.badgeLabel')}</label>
+          <input
+            id="approver-badge"
+            className="input-big"
+            autoComplete="off"
+            value={badge}
+            onChange={(e) => setBadge(e.target.value)}
+          />
+          <label htmlFor="approver-pin">{t('login.pinLabel')}</label>
+          <input
+            id="approver-pin"
+            className="input-big"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+          />
+          <button type="submit" className="button-primary" disabled={!badge || pin.length < 4}>
+            {t('returnsBench.approve')}
+          </button>
+        </form>
+      ) : null}
+      {lastRouted && !view.approval ? (
+        <form className="stack" onSubmit={submit(() => void override({ itemNo: lastRouted.itemNo, to, reason }))}>
+          <h2>
+            {t('returnsBench.override')} — {lastRouted.sku}
+          </h2>
+          <label htmlFor="override-to">{t('returnsBench.routeTo')}</label>
+          <select
+            id="override-to"
+            className="input-big"
+            value={to}
+            onChange={(e) => setTo(e.target.value as Disposition)}
+          >
+            {DISPOSITIONS.map((d) => (
+              <option key={d} value={d}>
+                {t(`dispositions.${d}`)}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="override-reason">{t('returnsBench.overrideReason')}</label>
+          <select
+            id="override-reason"
+            className="input-big"
+            value={reason}
+            onChange={(e) => setReason(e.target.value as typeof reason)}
+          >
+            {OVERRIDE_REASONS.map((r) => (
+              <option key={r} value={r}>
+                {t(`returnsBench.reasons.${r}`)}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="button-secondary">
+            {t('returnsBench.applyOverride')}
+          </button>
+        </form>
+      ) : null}
+      <form className="stack" onSubmit={submit(() => query.trim().length >= 2 && void search(query.trim()))}>
+        <label htmlFor="returns-search">{t('returnsBench.search')}</label>
+        <input
+          id="returns-search"
+          className="input-big"
+          autoComplete="off"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <button type="submit" className="button-secondary" disabled={query.trim().length < 2}>
+          {t('returnsBench.searchButton')}
+        </button>
+      </form>
+      {found.length > 0 ? (
+        <ul className="plain-list" data-testid="search-results">
+          {found.map((p) => (
+            <li key={p.productId}>
+              <span className="mono">{p.sku}</span> {p.name}{' '}
+              <button type="button" className="button-secondary" onClick={() => void addItem(p.productId)}>
+                {t('returnsBench.add')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form className="stack" onSubmit={submit(() => Number(grams) > 0 && (void weigh(Number(grams)), setGrams('')))}>
+        <label htmlFor="returns-weight">{t('returnsBench.weight')}</label>
+        <input
+          id="returns-weight"
+          className="input-big"
+          inputMode="decimal"
+          autoComplete="off"
+          value={grams}
+          onChange={(e) => setGrams(e.target.value.replace(/[^\d.]/g, ''))}
+        />
+        <button type="submit" className="button-secondary" disabled={grams === ''}>
+          {t('returnsBench.recordWeight')}
+        </button>
+        {view.weight ? <p data-testid="returns-weight">{view.weight.explanation}</p> : null}
+      </form>
+      <button type="button" className="button-primary" onClick={() => void close()}>
+        {t('returnsBench.close')}
+      </button>
+    </aside>
+  );
+}

@@ -1,0 +1,188 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, launchChromium, openStation, pageErrorsOf, scan, screenshot } from '../support/browser';
+import { DEMO } from '../support/core-fixture';
+import { startCore, type RunningCore } from '../support/core-process';
+import { inspectStation } from '../support/db';
+import { tempDir } from '../support/paths';
+
+let browser: Browser;
+let core: RunningCore;
+let temp: ReturnType<typeof tempDir>;
+let page: Page;
+
+beforeAll(async () => {
+  temp = tempDir();
+  core = await startCore({ dataDir: temp.dir });
+  browser = await launchChromium();
+  page = await openStation(browser, core.url);
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && page)
+    await screenshot(page, `failed-returns-${context.task.name.slice(0, 30).replace(/\W+/g, '-')}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await core?.stop();
+  temp?.remove();
+});
+
+/** A demo RMA and the printed barcodes of the units on it. */
+function rma(where: string): { number: string; orderNumber: string; codes: string[] } {
+  const db = inspectStation(temp.dir);
+  const row = db
+    .prepare<[], { id: string; number: string; orderNumber: string }>(
+      `SELECT r.id, r.number, o.number AS orderNumber FROM rmas r JOIN orders o ON o.id = r.order_id WHERE ${where} AND NOT EXISTS (SELECT 1 FROM return_cases c WHERE c.rma_id = r.id) ORDER BY r.number LIMIT 1`,
+    )
+    .get();
+  if (!row) throw new Error(`no RMA where ${where}`);
+  const lines = db
+    .prepare<[string], { code: string; quantity: number }>(
+      `SELECT (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM product_barcodes b WHERE b.product_id = l.product_id ORDER BY b.code LIMIT 1) AS code, l.quantity
+         FROM rma_lines l WHERE l.rma_id = ? ORDER BY l.line_no`,
+    )
+    .all(row.id);
+  db.close();
+  return {
+    number: row.number,
+    orderNumber: row.orderNumber,
+    codes: lines.flatMap((l) => Array<string>(l.quantity).fill(l.code)),
+  };
+}
+
+const plain = `NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)`;
+const only = (category: string): string =>
+  `NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.category <> '${category}')`;
+
+async function expectVerdict(expected: RegExp): Promise<void> {
+  await page
+    .waitForFunction(
+      (source) => new RegExp(source).test(document.querySelector('[data-testid="scan-verdict"]')?.textContent ?? ''),
+      expected.source,
+    )
+    .catch(() => undefined);
+  expect((await page.textContent('[data-testid="scan-verdict"]')) ?? '').toMatch(expected);
+}
+
+async function prompt(value: string): Promise<void> {
+  await page.waitForSelector(`[data-screen="returns"][data-prompt="${value}"]`);
+}
+
+describe('the returns bench in web mode, by scans alone', () => {
+  it('processes a three-item return end to end in at most eight scans and no click', async () => {
+    await scan(page, DEMO.returns.badge);
+    await page.waitForSelector('#pin-input');
+    await scan(page, DEMO.returns.pin);
+    await page.waitForSelector('[data-screen="home"]');
+    await scan(page, 'CMD:BENCH:RETURNS');
+    await page.waitForSelector('[data-screen="returns"]');
+    const target = rma(
+      `r.status = 'authorized' AND ${plain} AND (SELECT sum(quantity) FROM rma_lines l WHERE l.rma_id = r.id) = 3`,
+    );
+    let scans = 0;
+    const counted = async (code: string): Promise<void> => {
+      scans++;
+      await scan(page, code);
+    };
+    await counted(target.number);
+    await prompt('items');
+    await screenshot(page, 'returns-open');
+    for (const code of target.codes) {
+      await counted(code);
+      await prompt('grade');
+      await counted('CMD:GOOD');
+      await prompt('items');
+    }
+    await screenshot(page, 'returns-graded');
+    await expectAccessible(page, 'returns-graded');
+    await counted('CMD:DONE');
+    await page.waitForSelector('[data-screen="returns"][data-status="closed"]');
+    expect(scans).toBeLessThanOrEqual(8);
+    expect(await page.textContent('[data-testid="refund-status"]')).toBe('Recommended');
+    expect(await page.$$eval('[data-testid="returns-items"] tbody tr', (rows) => rows.length)).toBe(3);
+    await screenshot(page, 'returns-closed');
+    await expectAccessible(page, 'returns-closed');
+  });
+
+  it('handles a wrong item: flagged as a possible swap, refund on hold', async () => {
+    const target = rma(`r.status = 'authorized' AND ${plain} AND ${only('apparel')}`);
+    const db = inspectStation(temp.dir);
+    const stranger = db
+      .prepare<[], { code: string }>(
+        `SELECT substr(b.code, 2) AS code FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.category = 'home' AND b.kind = 'ean13' ORDER BY b.code LIMIT 1`,
+      )
+      .get()!.code;
+    db.close();
+    await scan(page, target.number);
+    await prompt('items');
+    await scan(page, stranger);
+    await expectVerdict(/WRONG ITEM/);
+    await screenshot(page, 'returns-wrong-item');
+    await scan(page, 'CMD:GOOD');
+    await prompt('items');
+    await scan(page, 'CMD:DONE');
+    await page.waitForSelector('[data-screen="returns"][data-status="closed"]');
+    expect(await page.textContent('[data-testid="refund-status"]')).toBe('ON HOLD');
+    expect(await page.textContent('[data-testid="returns-flags"]')).toMatch(/item swap/);
+  });
+
+  it('turns a parcel with no RMA into an unexpected return that goes to the supervisor queue', async () => {
+    await scan(page, 'CMD:UNEXPECTED');
+    await expectVerdict(/quarantined case opened/);
+    await prompt('items');
+    await scan(page, 'CMD:DONE');
+    await page.waitForSelector('[data-screen="returns"][data-status="closed"]');
+    expect(await page.textContent('[data-testid="returns-flags"]')).toMatch(/quarantined return/);
+  });
+
+  it('asks a supervisor to approve an override into restock, by badge and PIN scanned at the bench', async () => {
+    const target = rma(`r.status = 'authorized' AND ${plain} AND ${only('home')}`);
+    await scan(page, target.number);
+    await prompt('items');
+    await scan(page, target.codes[0]!);
+    await prompt('grade');
+    await scan(page, 'CMD:ANSWER:YES');
+    await scan(page, 'CMD:ANSWER:NO'); // hygiene seal broken
+    await scan(page, 'CMD:ANSWER:NO');
+    await expectVerdict(/Grade D → liquidate/);
+    await scan(page, 'CMD:ROUTE:RESTOCK');
+    await prompt('override_reason');
+    await scan(page, 'CMD:REASON:INSPECTION_ERROR');
+    await prompt('approval');
+    await screenshot(page, 'returns-approval');
+    await scan(page, DEMO.supervisor.badge);
+    await expectVerdict(/Sam Okafor: scan or type your PIN to approve/);
+    await scan(page, DEMO.supervisor.pin);
+    await expectVerdict(/Override applied: restock/);
+    await prompt('items');
+    expect(await page.textContent('[data-testid="returns-items"]')).toMatch(/restock/);
+    // The clerk is still the operator.
+    expect(await page.textContent('[data-testid="status-operator"]')).toContain('Lena Vogel');
+    await scan(page, 'CMD:DONE');
+    await page.waitForSelector('[data-screen="returns"][data-status="closed"]');
+  });
+
+  it('resumes a case in the middle of grading after the core restarts', async () => {
+    const target = rma(`r.status = 'authorized' AND ${plain} AND ${only('apparel')}`);
+    await scan(page, target.number);
+    await prompt('items');
+    await scan(page, target.codes[0]!);
+    await prompt('grade');
+    await scan(page, 'CMD:ANSWER:NO'); // tags removed
+    await page.waitForSelector('[data-testid="grading-question"][data-question="worn"]');
+    const port = core.port;
+    await core.kill();
+    await page.waitForSelector('[data-screen="connecting"]');
+    core = await startCore({ dataDir: temp.dir, port });
+    await page.waitForSelector('[data-testid="grading-question"][data-question="worn"]', { timeout: 20_000 });
+    await scan(page, 'CMD:GOOD');
+    await expectVerdict(/Grade B/);
+    await screenshot(page, 'returns-resumed');
+  });
+
+  it('had no uncaught error in the page', () => {
+    expect(pageErrorsOf(page)).toEqual([]);
+  });
+});
