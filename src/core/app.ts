@@ -19,6 +19,7 @@ import { packingHandlers } from './rpc/packing-handlers';
 import { returnsHandlers } from './rpc/returns-handlers';
 import { PhotoStore } from './photos';
 import { ReturnsService } from './workflows/returns';
+import { FraudService } from './workflows/fraud';
 import { PolicyStore } from './db/queries/policies';
 import { PackService } from './workflows/pack';
 import { QcService } from './workflows/qc';
@@ -215,6 +216,7 @@ export class Core {
       settings: () => this.#settings!,
       changed: (view) => this.emit('pack.changed', view),
     });
+    const fraud = new FraudService({ db, policies, clock: this.#clock });
     const returns = new ReturnsService({
       db,
       events,
@@ -224,6 +226,7 @@ export class Core {
       stationId: station.id,
       clock: this.#clock,
       changed: (view) => this.emit('returns.changed', view),
+      fraud: (snapshot) => fraud.evaluate(snapshot),
     });
     scan.route('pack', pack);
     scan.route('qc', qc);

@@ -298,6 +298,31 @@ export const DEMO_POLICIES: readonly Entry<PolicyKind>[] = [
     },
   },
   {
+    kind: 'fraud',
+    document: {
+      id: 'fraud',
+      version: 1,
+      weights: { low: 1, medium: 3, high: 6 },
+      serialReturner: { periodDays: 90, minReturns: 4, minValueCents: 30_000, minRate: 0.5, severity: 'medium' },
+      itemSwap: { severity: 'high' },
+      weightMismatch: { severity: 'high' },
+      wardrobing: {
+        categories: ['apparel', 'footwear'],
+        minValueCents: 8_000,
+        tagsQuestion: 'tags',
+        tagsRemoved: ['NO'],
+        wornQuestion: 'worn',
+        worn: ['LIGHT', 'HEAVY'],
+        severity: 'medium',
+      },
+      outsideWindow: { graceDays: 3, severity: 'low' },
+      highValue: { thresholdCents: 50_000, severity: 'low' },
+      repeatedReason: { periodDays: 180, minSame: 3, severity: 'low' },
+      sharedAddress: { minAccounts: 3, severity: 'medium' },
+      refundAnomaly: { maxRatioToOrder: 1, severity: 'high' },
+    },
+  },
+  {
     kind: 'weight',
     document: {
       id: 'weight',

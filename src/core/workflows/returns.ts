@@ -27,7 +27,7 @@ export type NewFlag = {
 };
 
 /** What the fraud rules see of a case when it closes. */
-export type CaseSnapshot = { case: CaseRow; items: ItemRow[]; customerId: string | null };
+export type CaseSnapshot = { case: CaseRow; items: ItemRow[]; customerId: string | null; refundCents: number | null };
 
 /**
  * The hook the fraud rules fill: flags for a case at close. Until they exist, the bench raises
@@ -665,8 +665,10 @@ export class ReturnsService {
     const unfinished = items.find((i) => i.status !== 'routed');
     if (unfinished) return bad('verdict.returns.gradeFirst', { sku: this.#product(unfinished.product_id).sku }, code);
     const view = this.#view(open);
-    const flags = this.#evaluate(open, items);
     const now = this.#deps.clock();
+    // The refund before any flag, for the rules that compare it with the order (refund anomaly).
+    const preliminary = this.#refund(open, items, 0, now);
+    const flags = this.#evaluate(open, items, preliminary?.totalCents ?? null);
     this.#write(() => {
       for (const flag of flags) this.#raise(active, open.id, flag);
       const openFlags = this.#q.flags(open.id).filter((f) => f.status === 'open').length;
@@ -709,7 +711,7 @@ export class ReturnsService {
   }
 
   /** The flags this case raises at close: the fraud rules' (when installed), and what the bench knows for certain. */
-  #evaluate(open: CaseRow, items: ItemRow[]): NewFlag[] {
+  #evaluate(open: CaseRow, items: ItemRow[], refundCents: number | null): NewFlag[] {
     const flags: NewFlag[] = [];
     if (open.kind === 'unexpected') {
       flags.push({
@@ -725,7 +727,7 @@ export class ReturnsService {
     }
     const order = open.order_id ? this.#q.order(open.order_id) : null;
     if (this.#deps.fraud) {
-      flags.push(...this.#deps.fraud({ case: open, items, customerId: order?.customer_id ?? null }));
+      flags.push(...this.#deps.fraud({ case: open, items, customerId: order?.customer_id ?? null, refundCents }));
     } else {
       const swapped = items.filter(
         (i) =>

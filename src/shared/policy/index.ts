@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checklistSchema } from './checklist';
 import { defectListSchema } from './defects';
+import { fraudPolicySchema } from './fraud';
 import { dispositionPolicySchema } from './disposition';
 import { refundPolicySchema } from './refund';
 import { rubricSchema } from './rubric';
@@ -16,6 +17,7 @@ export const POLICY_SCHEMAS = {
   rubric: rubricSchema,
   disposition: dispositionPolicySchema,
   refund: refundPolicySchema,
+  fraud: fraudPolicySchema,
   weight: z.strictObject({
     id: z.string().min(1),
     version: z.number().int().min(1),

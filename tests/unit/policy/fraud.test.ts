@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import {
+  evaluateFraud,
+  fraudPolicySchema,
+  type CaseFacts,
+  type CaseItemFacts,
+  type FraudPolicy,
+} from '#shared/policy/fraud';
+import { DEMO_POLICIES } from '../../../src/core/demo/policies';
+
+const policy: FraudPolicy = fraudPolicySchema.parse(DEMO_POLICIES.find((p) => p.kind === 'fraud')!.document);
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 22);
+
+const item = (overrides: Partial<CaseItemFacts> = {}): CaseItemFacts => ({
+  itemNo: 1,
+  sku: 'NW-APP-0001',
+  category: 'apparel',
+  valueCents: 5_000,
+  match: 'matched',
+  serial: null,
+  expectedSerial: null,
+  reason: 'too_small',
+  answers: { tags: 'YES', worn: 'NO' },
+  ...overrides,
+});
+
+const facts = (overrides: Partial<CaseFacts> = {}): CaseFacts => ({
+  now: NOW,
+  items: [item()],
+  customer: { ordersCount: 10, returnsCount: 0, returnsValueCents: 0 },
+  localHistory: [],
+  accountsAtAddress: 1,
+  weight: null,
+  daysSinceDelivery: 5,
+  windowDays: 30,
+  refundCents: 5_000,
+  orderValueCents: 5_000,
+  ...overrides,
+});
+
+const types = (f: CaseFacts): string[] => evaluateFraud(policy, f).flags.map((flag) => flag.type);
+
+describe('fraud rules (demo policy)', () => {
+  it('raises nothing on an ordinary return', () => {
+    expect(evaluateFraud(policy, facts())).toEqual({ score: 0, flags: [] });
+  });
+
+  it.each<[string, Partial<CaseFacts>, boolean]>([
+    // minReturns 4 (this one included), value ≥ 300.00, rate ≥ 50 %.
+    [
+      '3 earlier returns, 300.00, 4 of 8 orders: at every threshold',
+      { customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 30_000 } },
+      true,
+    ],
+    [
+      '2 earlier returns: one short',
+      { customer: { ordersCount: 6, returnsCount: 2, returnsValueCents: 30_000 } },
+      false,
+    ],
+    [
+      'value 299.99: one cent short',
+      { customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 29_999 } },
+      false,
+    ],
+    [
+      '4 of 9 orders: rate just under 50 %',
+      { customer: { ordersCount: 9, returnsCount: 3, returnsValueCents: 30_000 } },
+      false,
+    ],
+    [
+      'local history counts when the counters lag (sync not yet arrived)',
+      {
+        customer: { ordersCount: 4, returnsCount: 0, returnsValueCents: 0 },
+        localHistory: [1, 2, 3].map((d) => ({ closedAt: NOW - d * DAY, valueCents: 10_000, reasons: [] })),
+      },
+      true,
+    ],
+    [
+      'local history outside the 90-day period does not count',
+      {
+        customer: { ordersCount: 4, returnsCount: 0, returnsValueCents: 0 },
+        localHistory: [91, 92, 93].map((d) => ({ closedAt: NOW - d * DAY, valueCents: 10_000, reasons: [] })),
+      },
+      false,
+    ],
+  ])('serial returner: %s', (_name, overrides, fires) => {
+    expect(types(facts(overrides)).includes('serial_returner')).toBe(fires);
+  });
+
+  it.each<[string, Partial<CaseItemFacts>, boolean]>([
+    ['a SKU that was not in the order', { match: 'wrong_item' }, true],
+    ['a serial that is not the one shipped', { serial: 'SN-2', expectedSerial: 'SN-1' }, true],
+    ['the serial that was shipped', { serial: 'SN-1', expectedSerial: 'SN-1' }, false],
+    ['an extra item from the same order', { match: 'extra' }, false],
+    ['no serial recorded at packing', { serial: 'SN-9', expectedSerial: null }, false],
+  ])('item swap: %s', (_name, overrides, fires) => {
+    expect(types(facts({ items: [item(overrides)] })).includes('item_swap')).toBe(fires);
+  });
+
+  it.each<[string, CaseFacts['weight'], string | null]>([
+    ['much lighter: empty box', { grams: 150, packedGrams: 900, outcome: 'fail' }, 'empty_box'],
+    ['much heavier: something else inside', { grams: 2000, packedGrams: 900, outcome: 'fail' }, 'weight_mismatch'],
+    ['within the warning band', { grams: 860, packedGrams: 900, outcome: 'warn' }, null],
+    ['no outbound weight to compare', { grams: 150, packedGrams: null, outcome: null }, null],
+  ])('weight: %s', (_name, weight, type) => {
+    const found = types(facts({ weight })).filter((t) => t === 'empty_box' || t === 'weight_mismatch');
+    expect(found).toEqual(type ? [type] : []);
+  });
+
+  it.each<[string, Partial<CaseItemFacts>, boolean]>([
+    ['tags off and light wear on an 80.00 jacket', { valueCents: 8_000, answers: { tags: 'NO', worn: 'LIGHT' } }, true],
+    ['same at 79.99: under the value', { valueCents: 7_999, answers: { tags: 'NO', worn: 'LIGHT' } }, false],
+    ['tags on, worn', { valueCents: 20_000, answers: { tags: 'YES', worn: 'HEAVY' } }, false],
+    ['tags off, not worn', { valueCents: 20_000, answers: { tags: 'NO', worn: 'NO' } }, false],
+    ['home goods never count', { category: 'home', valueCents: 20_000, answers: { tags: 'NO', worn: 'HEAVY' } }, false],
+  ])('wardrobing: %s', (_name, overrides, fires) => {
+    expect(types(facts({ items: [item(overrides)] })).includes('wardrobing')).toBe(fires);
+  });
+
+  it.each<[number, boolean]>([
+    [33, false], // 30-day window + 3 days grace
+    [34, true],
+  ])('outside the window: day %i → %s', (days, fires) => {
+    expect(types(facts({ daysSinceDelivery: days })).includes('outside_window')).toBe(fires);
+  });
+
+  it.each<[number, boolean]>([
+    [49_999, false],
+    [50_000, true],
+  ])('high value: %i cents → %s', (valueCents, fires) => {
+    expect(
+      types(facts({ items: [item({ valueCents })], refundCents: 0, orderValueCents: null })).includes('high_value'),
+    ).toBe(fires);
+  });
+
+  it.each<[number, boolean]>([
+    [1, false], // this return is the 2nd "too small"
+    [2, true], // the 3rd
+  ])('repeated reason: %i earlier → %s', (earlier, fires) => {
+    const localHistory = Array.from({ length: earlier }, (_, i) => ({
+      closedAt: NOW - (i + 1) * DAY,
+      valueCents: 100,
+      reasons: ['too_small'],
+    }));
+    expect(types(facts({ localHistory })).includes('repeated_reason')).toBe(fires);
+  });
+
+  it.each<[number, boolean]>([
+    [2, false],
+    [3, true],
+  ])('shared address: %i accounts → %s', (accountsAtAddress, fires) => {
+    expect(types(facts({ accountsAtAddress })).includes('shared_address')).toBe(fires);
+  });
+
+  it.each<[number, boolean]>([
+    [5_000, false],
+    [5_001, true],
+  ])('refund anomaly: refund %i on a 5000 order → %s', (refundCents, fires) => {
+    expect(types(facts({ refundCents })).includes('refund_anomaly')).toBe(fires);
+  });
+
+  it('gives each flag its share of the score and explains it with the numbers', () => {
+    const result = evaluateFraud(
+      policy,
+      facts({
+        items: [item({ match: 'wrong_item' })],
+        accountsAtAddress: 4,
+        weight: { grams: 100, packedGrams: 800, outcome: 'fail' },
+      }),
+    );
+    // high 6 (swap) + medium 3 (address) + high 6 (empty box) = 15
+    expect(result.score).toBe(15);
+    expect(Object.fromEntries(result.flags.map((f) => [f.type, f.share]))).toEqual({
+      item_swap: 0.4,
+      empty_box: 0.4,
+      shared_address: 0.2,
+    });
+    expect(result.flags.find((f) => f.type === 'empty_box')!.explanation).toBe(
+      'The parcel weighs 100 g; it left weighing 800 g.',
+    );
+    expect(result.flags.every((f) => f.rule.startsWith('fraud@1:'))).toBe(true);
+  });
+});
