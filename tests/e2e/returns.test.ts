@@ -53,6 +53,12 @@ function rma(where: string): { number: string; orderNumber: string; codes: strin
 }
 
 const plain = `NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)`;
+/**
+ * A return no fraud rule of the demo policy would flag: below the high-value threshold (500.00)
+ * and well inside the 30-day window (demo orders were placed 5–40 days before the seed).
+ */
+const unremarkable = `(SELECT sum(l.quantity * p.price_cents) FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id) < 50000
+  AND o.placed_at > (unixepoch() - 20 * 86400) * 1000`;
 const only = (category: string): string =>
   `NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.category <> '${category}')`;
 
@@ -79,7 +85,7 @@ describe('the returns bench in web mode, by scans alone', () => {
     await scan(page, 'CMD:BENCH:RETURNS');
     await page.waitForSelector('[data-screen="returns"]');
     const target = rma(
-      `r.status = 'authorized' AND ${plain} AND (SELECT sum(quantity) FROM rma_lines l WHERE l.rma_id = r.id) = 3`,
+      `r.status = 'authorized' AND ${plain} AND (SELECT sum(quantity) FROM rma_lines l WHERE l.rma_id = r.id) = 3 AND ${unremarkable}`,
     );
     let scans = 0;
     const counted = async (code: string): Promise<void> => {

@@ -358,7 +358,9 @@ export function buildDemoWarehouse(now: number): DemoWarehouse {
       brandId: brand.id,
       customerId: customer.id,
       status,
-      placedAt: now - (status === 'shipped' ? between(5, 40) : between(0, 2)) * DAY,
+      // Shipped orders are recent enough to return, but for every seventh: a return that comes
+      // back past its window, for the bench and the fraud rules to catch.
+      placedAt: now - (status === 'shipped' ? (i % 7 === 6 ? between(38, 45) : between(4, 22)) : between(0, 2)) * DAY,
       shipTo: { name: customer.firstName, city, country },
       instructions: i % 9 === 0 ? 'Gift: leave the price off the packing slip.' : null,
       tote: status === 'ready_to_pack' && i % 4 === 0 ? `TOTE-${String(100 + i)}` : null,

@@ -178,7 +178,9 @@ describe('the returns bench', () => {
     }
     expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ message: 'verdict.returns.closedOnHold' });
     const view = (await fixture.ok('returns.current', {}))!;
-    expect(view.flags).toMatchObject([{ type: 'item_swap', severity: 'high', status: 'open' }]);
+    expect(view.flags).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'item_swap', severity: 'high', status: 'open' })]),
+    );
     expect(view.refund!.status).toBe('on_hold');
     // The swapped item is not refunded.
     expect(view.items.find((i) => i.match === 'wrong_item')).toBeDefined();
