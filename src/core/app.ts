@@ -20,6 +20,8 @@ import { returnsHandlers } from './rpc/returns-handlers';
 import { PhotoStore } from './photos';
 import { ReturnsService } from './workflows/returns';
 import { FraudService } from './workflows/fraud';
+import { ReviewService } from './workflows/review';
+import { reviewHandlers } from './rpc/review-handlers';
 import { PolicyStore } from './db/queries/policies';
 import { PackService } from './workflows/pack';
 import { QcService } from './workflows/qc';
@@ -217,17 +219,21 @@ export class Core {
       changed: (view) => this.emit('pack.changed', view),
     });
     const fraud = new FraudService({ db, policies, clock: this.#clock });
+    const photos = new PhotoStore(db, dataDir);
     const returns = new ReturnsService({
       db,
       events,
       policies,
-      photos: new PhotoStore(db, dataDir),
+      photos,
       session,
       stationId: station.id,
       clock: this.#clock,
       changed: (view) => this.emit('returns.changed', view),
       fraud: (snapshot) => fraud.evaluate(snapshot),
+      regradePercent: () => this.#settings!.regradePercent,
+      ...(this.#options.random ? { random: this.#options.random } : {}),
     });
+    const review = new ReviewService({ db, events, policies, session, returns, clock: this.#clock });
     scan.route('pack', pack);
     scan.route('qc', qc);
     scan.route('returns', returns);
@@ -254,6 +260,16 @@ export class Core {
       ...foundation,
       ...packingHandlers({ pack, qc, session }),
       ...returnsHandlers({ returns, session }),
+      ...reviewHandlers({
+        review,
+        session,
+        db,
+        events,
+        photos,
+        dataDir,
+        stationName: station.name,
+        clock: this.#clock,
+      }),
     };
     const dispatcher = new Dispatcher({
       handlers,

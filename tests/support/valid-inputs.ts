@@ -45,4 +45,13 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'returns.search': { query: 'lamp' },
   'returns.addItem': { productId: 'prod-ll-ele-0001' },
   'returns.close': {},
+  'review.queue': { severity: 'high', limit: 50 },
+  'review.case': { caseId: 'CASE-1' },
+  'review.decide': { flagId: 'FLAG-1', decision: 'clear', reason: 'EVIDENCE_CONSISTENT', note: 'looked fine' },
+  'review.bundle': { caseId: 'CASE-1' },
+  'review.regrades': {},
+  'review.regrade': { taskId: 'TASK-1', grade: 'B' },
+  'review.consistency': {},
+  'analytics.summary': { from: 0, to: 1_800_000_000_000 },
+  'analytics.csv': { from: 0, to: 1_800_000_000_000, table: 'gradeDistribution' },
 };

@@ -320,6 +320,7 @@ export const DEMO_POLICIES: readonly Entry<PolicyKind>[] = [
       repeatedReason: { periodDays: 180, minSame: 3, severity: 'low' },
       sharedAddress: { minAccounts: 3, severity: 'medium' },
       refundAnomaly: { maxRatioToOrder: 1, severity: 'high' },
+      secondSupervisorAboveCents: 20_000,
     },
   },
   {

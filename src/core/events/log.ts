@@ -100,6 +100,10 @@ export class EventLog {
     return this.#q.byId(id);
   }
 
+  ofSubject(subject: string): StoredEvent[] {
+    return this.#q.ofSubject(subject);
+  }
+
   /** Recomputes every hash in order and reports the first event that does not match. */
   verify(): ChainVerdict {
     return verifyChain(this.#q.iterate());

@@ -57,6 +57,10 @@ export type ReturnsDeps = {
   fraud?: FraudEvaluator;
   /** An item was routed: print its licence-plate / bin label. */
   routed?: (caseId: string, itemNo: number) => void;
+  /** Share (0–100) of graded items sampled for a supervisor's blind re-grade. */
+  regradePercent?: () => number;
+  /** A draw in [0, 1) for the re-grade sample; tests fix it. */
+  random?: () => number;
 };
 
 /**
@@ -189,7 +193,10 @@ export class ReturnsService {
         payload: { itemNo, questionId, sha256 },
       });
     });
-    this.#advance(active, open, this.#item(open, itemNo));
+    // A photo completes grading only while the item is being graded; on a routed item it is
+    // extra evidence and changes nothing else.
+    if (item.status === 'grading') this.#advance(active, open, this.#item(open, itemNo));
+    else this.#changed(open.id);
     return this.#view(this.#q.caseById(open.id)!);
   }
 
@@ -254,6 +261,45 @@ export class ReturnsService {
     const result = this.#close(active, open, 'CMD:DONE');
     if (result.tone === 'bad') throw new BenchError('NOT_AVAILABLE', result.message, result.params);
     return this.#view(this.#q.caseById(open.id)!);
+  }
+
+  /**
+   * Recomputes a closed case's refund after its flags were decided: denied once fraud is
+   * confirmed, held while any flag is unresolved, recommended again when all are cleared.
+   */
+  reassessRefund(active: ActiveSession, caseId: string): void {
+    const row = this.#q.caseById(caseId);
+    if (!row || row.status !== 'closed' || !row.refund) return;
+    const flags = this.#q.flags(caseId);
+    const confirmed = flags.filter((f) => f.status === 'confirmed');
+    const unresolved = flags.filter(
+      (f) => f.status === 'open' || f.status === 'escalated' || f.status === 'info_requested',
+    ).length;
+    const previous = JSON.parse(row.refund) as NonNullable<ReturnCaseView['refund']>;
+    let next: NonNullable<ReturnCaseView['refund']>;
+    if (confirmed.length > 0) {
+      next = {
+        ...previous,
+        status: 'denied',
+        totalCents: 0,
+        explanation: [...previous.explanation, `Denied: fraud confirmed (${confirmed.map((f) => f.type).join(', ')}).`],
+      };
+    } else {
+      const recomputed = this.#refund(row, this.#q.items(caseId), unresolved, row.closed_at ?? this.#deps.clock());
+      if (!recomputed) return;
+      next = recomputed;
+    }
+    if (next.status === previous.status && next.totalCents === previous.totalCents) return;
+    this.#write(() => {
+      this.#deps.db.prepare('UPDATE return_cases SET refund = ? WHERE id = ?').run(JSON.stringify(next), caseId);
+      this.#deps.events.append({
+        type: 'returns.refund_updated',
+        operatorId: active.operator.id,
+        subject: caseId,
+        payload: { from: previous.status, to: next.status, totalCents: next.totalCents },
+      });
+    });
+    this.#changed(caseId);
   }
 
   #scanWithoutCase(active: ActiveSession, code: string, classified: ScanContext['classified']): Verdict | null {
@@ -556,6 +602,30 @@ export class ReturnsService {
           photos: JSON.parse(item.photos) as unknown,
         },
       });
+      const share = this.#deps.regradePercent?.() ?? 0;
+      const draw = (this.#deps.random ?? Math.random)();
+      if (draw * 100 < share) {
+        this.#deps.db
+          .prepare(
+            `INSERT INTO regrade_tasks (id, case_id, item_no, product_id, grader_id, original_grade, status, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (case_id, item_no) DO NOTHING`,
+          )
+          .run(
+            ulid(this.#deps.clock()),
+            open.id,
+            item.item_no,
+            item.product_id,
+            active.operator.id,
+            grade,
+            this.#deps.clock(),
+          );
+        this.#deps.events.append({
+          type: 'review.regrade_sampled',
+          operatorId: active.operator.id,
+          subject: open.id,
+          payload: { itemNo: item.item_no, draw, share },
+        });
+      }
       this.#deps.events.append({
         type: 'returns.item_routed',
         operatorId: active.operator.id,

@@ -5,6 +5,8 @@ import { eventMethods, operatorMethods, settingsMethods } from './admin';
 import { scanMethods } from './scan';
 import { packMethods, qcMethods } from './pack';
 import { returnsMethods } from './returns';
+import { reviewMethods } from './review';
+import { analyticsMethods } from './analytics';
 
 /**
  * The whole contract between the renderer and the core: one entry per method, named
@@ -21,6 +23,8 @@ export const contract = {
   ...packMethods,
   ...qcMethods,
   ...returnsMethods,
+  ...reviewMethods,
+  ...analyticsMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -43,3 +47,5 @@ export * from './admin';
 export * from './events';
 export * from './pack';
 export * from './returns';
+export * from './review';
+export * from './analytics';

@@ -19,7 +19,8 @@ export const flagViewSchema = z.object({
 export const refundViewSchema = z.object({
   policyId: z.string(),
   version: z.number().int(),
-  status: z.enum(['recommended', 'on_hold', 'outside_window']),
+  /** `denied` once a supervisor confirmed fraud on the case. */
+  status: z.enum(['recommended', 'on_hold', 'outside_window', 'denied']),
   totalCents: z.number().int(),
   currency: z.string(),
   lines: z.array(z.object({ label: z.string(), cents: z.number().int() })),

@@ -27,6 +27,8 @@ export const settingsSchema = z.strictObject({
   scanner: scannerSettingsSchema,
   /** Whether a parcel must be weighed before DONE. `optional`: weighed when a scale gives a reading. */
   weighing: z.enum(['required', 'optional']),
+  /** Share of graded return items sampled for a supervisor's blind re-grade (0–100). */
+  regradePercent: z.number().min(0).max(100),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: Settings = {
   sounds: true,
   scanner: { maxInterKeyMs: 100, minLength: 4, terminator: 'either', prefix: '', suffix: '' },
   weighing: 'optional',
+  regradePercent: 10,
 };
 
 /** A partial update of the settings; nested scanner settings are merged key by key. */
@@ -45,6 +48,7 @@ export const settingsPatchSchema = z.strictObject({
   sounds: settingsSchema.shape.sounds.optional(),
   scanner: scannerSettingsSchema.partial().optional(),
   weighing: settingsSchema.shape.weighing.optional(),
+  regradePercent: settingsSchema.shape.regradePercent.optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
@@ -56,6 +60,7 @@ export function applySettingsPatch(current: Settings, patch: SettingsPatch): Set
     sounds: patch.sounds ?? current.sounds,
     scanner: { ...current.scanner, ...stripUndefined(patch.scanner ?? {}) },
     weighing: patch.weighing ?? current.weighing,
+    regradePercent: patch.regradePercent ?? current.regradePercent,
   };
 }
 

@@ -43,6 +43,8 @@ export const fraudPolicySchema = z.strictObject({
   }),
   sharedAddress: z.strictObject({ minAccounts: z.number().int().min(2), severity }),
   refundAnomaly: z.strictObject({ maxRatioToOrder: z.number().positive(), severity }),
+  /** Confirming fraud on a case worth more than this needs a second supervisor. */
+  secondSupervisorAboveCents: z.number().int().nonnegative(),
 });
 export type FraudPolicy = z.infer<typeof fraudPolicySchema>;
 

@@ -147,7 +147,9 @@ export function recommendRefund(policy: RefundPolicy, input: RefundInput): Refun
     0,
     lines.reduce((sum, line) => sum + line.cents, 0),
   );
-  let status: RefundRecommendation['status'] = anyInWindow ? 'recommended' : 'outside_window';
+  // Nothing refundable (only extra or swapped items) is not "outside the window": it is zero.
+  let status: RefundRecommendation['status'] =
+    anyInWindow || input.items.length === 0 ? 'recommended' : 'outside_window';
   if (input.openFlags > 0) {
     status = 'on_hold';
     explanation.push(`On hold: ${input.openFlags} open fraud flag(s) on this case wait for a supervisor.`);

@@ -227,6 +227,10 @@ describe('refund recommendations', () => {
     expect(held.explanation.at(-1)).toMatch(/On hold: 1 open fraud flag/);
   });
 
+  it('recommends zero, not "outside the window", when nothing is refundable', () => {
+    expect(recommendRefund(policy, { ...base, items: [] })).toMatchObject({ status: 'recommended', totalCents: 0 });
+  });
+
   it('adds several items, each with its own window', () => {
     const result = recommendRefund(policy, {
       ...base,

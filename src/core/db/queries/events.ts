@@ -62,6 +62,7 @@ export function eventQueries(db: Db) {
   );
   const all = db.prepare<[], EventRow>('SELECT * FROM events ORDER BY seq');
   const byId = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?');
+  const ofSubject = db.prepare<[string], EventRow>('SELECT * FROM events WHERE subject = ? ORDER BY seq');
 
   return {
     /** The newest event's seq and hash, or null for an empty log. */
@@ -82,6 +83,10 @@ export function eventQueries(db: Db) {
     /** Every event in seq order, streamed — the log can be large. */
     *iterate(): Generator<StoredEvent> {
       for (const row of all.iterate()) yield rowToEvent(row);
+    },
+    /** Every event about one subject (a case, a parcel), in order. */
+    ofSubject(subject: string): StoredEvent[] {
+      return ofSubject.all(subject).map(rowToEvent);
     },
     byId(id: string): StoredEvent | null {
       const row = byId.get(id);
