@@ -20,6 +20,7 @@ import { returnsHandlers } from './rpc/returns-handlers';
 import { PhotoStore } from './photos';
 import { ReturnsService } from './workflows/returns';
 import { FraudService } from './workflows/fraud';
+import { RegradeService } from './workflows/regrade';
 import { ReviewService } from './workflows/review';
 import { reviewHandlers } from './rpc/review-handlers';
 import { PolicyStore } from './db/queries/policies';
@@ -218,9 +219,20 @@ export class Core {
       settings: () => this.#settings!,
       changed: (view) => this.emit('pack.changed', view),
     });
-    const fraud = new FraudService({ db, policies, clock: this.#clock });
+    // The fraud rules re-evaluate closed cases when sync brings new history (customer counters,
+    // orders): the sync layer calls `fraud.reevaluate({ customerIds | orderIds })` after applying
+    // a page. A flag raised then holds the case's refund, through the returns bench.
+    // eslint-disable-next-line prefer-const -- assigned below; the closure runs only after.
+    let returns: ReturnsService;
+    const fraud = new FraudService({
+      db,
+      events,
+      policies,
+      clock: this.#clock,
+      refundChanged: (caseId, operatorId) => returns.reassessRefund(operatorId, caseId),
+    });
     const photos = new PhotoStore(db, dataDir);
-    const returns = new ReturnsService({
+    returns = new ReturnsService({
       db,
       events,
       policies,
@@ -233,10 +245,21 @@ export class Core {
       regradePercent: () => this.#settings!.regradePercent,
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
-    const review = new ReviewService({ db, events, policies, session, returns, clock: this.#clock });
+    const review = new ReviewService({
+      db,
+      events,
+      policies,
+      session,
+      returns,
+      photos,
+      clock: this.#clock,
+      changed: (view) => this.emit('review.changed', view),
+    });
+    const regrades = new RegradeService({ db, events, clock: this.#clock });
     scan.route('pack', pack);
     scan.route('qc', qc);
     scan.route('returns', returns);
+    scan.route('review', review);
     const foundation = foundationHandlers({
       db,
       events,
@@ -262,11 +285,14 @@ export class Core {
       ...returnsHandlers({ returns, session }),
       ...reviewHandlers({
         review,
+        regrades,
+        fraud,
         session,
         db,
         events,
         photos,
         dataDir,
+        stationId: station.id,
         stationName: station.name,
         clock: this.#clock,
       }),

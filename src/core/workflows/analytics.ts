@@ -17,14 +17,31 @@ const RECOVERY: Record<string, number> = {
   dispose: 0,
 };
 
-const UNIT_EVENTS = "('pack.item_scanned', 'returns.item_received')";
+/** A unit handled: packed into a parcel, or received in a return. An UNDO takes one back. */
+const UNIT_EVENTS = "('pack.item_scanned', 'returns.item_received', 'pack.unit_removed')";
+const UNIT_COUNT = "sum(CASE WHEN e.type = 'pack.unit_removed' THEN -1 ELSE 1 END)";
+/**
+ * Item-level scans: every scan of an item or its serial, accepted or refused — what a unit cost
+ * in scans. Case, order, badge and command scans are not item scans.
+ */
+const ITEM_SCAN_EVENTS =
+  "('pack.item_scanned', 'pack.item_refused', 'pack.serial_recorded', 'returns.item_received', 'returns.serial_recorded')";
 
-/** The bench's figures for a date range, from the station's own records — offline. */
-export function computeAnalytics(db: Db, from: number, to: number): Analytics {
+/**
+ * The bench's figures for a date range, from the station's own records — offline.
+ * @param stations names of the station ids, for the labels.
+ */
+export function computeAnalytics(
+  db: Db,
+  from: number,
+  to: number,
+  stations: Readonly<Record<string, string>> = {},
+): Analytics {
   const perHour = (column: 'operator_id' | 'station_id') =>
     db
       .prepare<[number, number], { key: string | null; label: string | null; units: number; hours: number }>(
-        `SELECT e.${column} AS key, ${column === 'operator_id' ? 'o.name' : 'e.station_id'} AS label, count(*) AS units,
+        `SELECT e.${column} AS key, ${column === 'operator_id' ? 'o.name' : 'e.station_id'} AS label,
+                ${UNIT_COUNT} AS units,
                 count(DISTINCT e.created_at / 3600000) AS hours
            FROM events e ${column === 'operator_id' ? 'LEFT JOIN operators o ON o.id = e.operator_id' : ''}
           WHERE e.type IN ${UNIT_EVENTS} AND e.created_at >= ? AND e.created_at < ?
@@ -33,7 +50,7 @@ export function computeAnalytics(db: Db, from: number, to: number): Analytics {
       .all(from, to)
       .map((row) => ({
         key: row.key ?? '—',
-        label: row.label ?? row.key ?? '—',
+        label: (column === 'station_id' && row.key ? stations[row.key] : null) ?? row.label ?? row.key ?? '—',
         units: row.units,
         hours: row.hours,
         value: row.hours > 0 ? round1(row.units / row.hours) : 0,
@@ -41,13 +58,13 @@ export function computeAnalytics(db: Db, from: number, to: number): Analytics {
 
   const units = db
     .prepare<[number, number], { n: number }>(
-      `SELECT count(*) AS n FROM events WHERE type IN ${UNIT_EVENTS} AND created_at >= ? AND created_at < ?`,
+      `SELECT coalesce(${UNIT_COUNT}, 0) AS n FROM events e WHERE e.type IN ${UNIT_EVENTS} AND e.created_at >= ? AND e.created_at < ?`,
     )
     .get(from, to)!.n;
-  // A scan is any event recorded with the code that was scanned.
   const scans = db
     .prepare<[number, number], { n: number }>(
-      "SELECT count(*) AS n FROM events WHERE created_at >= ? AND created_at < ? AND json_extract(payload, '$.code') IS NOT NULL",
+      `SELECT count(*) AS n FROM events
+        WHERE type IN ${ITEM_SCAN_EVENTS} AND created_at >= ? AND created_at < ?`,
     )
     .get(from, to)!.n;
 

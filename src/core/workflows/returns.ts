@@ -267,7 +267,7 @@ export class ReturnsService {
    * Recomputes a closed case's refund after its flags were decided: denied once fraud is
    * confirmed, held while any flag is unresolved, recommended again when all are cleared.
    */
-  reassessRefund(active: ActiveSession, caseId: string): void {
+  reassessRefund(operatorId: string | null, caseId: string): void {
     const row = this.#q.caseById(caseId);
     if (!row || row.status !== 'closed' || !row.refund) return;
     const flags = this.#q.flags(caseId);
@@ -294,7 +294,7 @@ export class ReturnsService {
       this.#deps.db.prepare('UPDATE return_cases SET refund = ? WHERE id = ?').run(JSON.stringify(next), caseId);
       this.#deps.events.append({
         type: 'returns.refund_updated',
-        operatorId: active.operator.id,
+        operatorId,
         subject: caseId,
         payload: { from: previous.status, to: next.status, totalCents: next.totalCents },
       });

@@ -34,8 +34,11 @@ export const SIMPLE_COMMANDS = [
 ] as const;
 export type SimpleCommand = (typeof SIMPLE_COMMANDS)[number];
 
-/** Commands that carry a value after a colon: `CMD:ANSWER:NO`, `CMD:ROUTE:RESTOCK`, `CMD:GRADE:B`. */
-export const VALUE_COMMANDS = ['answer', 'route', 'reason', 'grade'] as const;
+/**
+ * Commands that carry a value after a colon: `CMD:ANSWER:NO`, `CMD:ROUTE:RESTOCK`, `CMD:GRADE:B`,
+ * `CMD:DECIDE:CLEAR` (a supervisor's decision on a fraud flag).
+ */
+export const VALUE_COMMANDS = ['answer', 'route', 'reason', 'grade', 'decide'] as const;
 export type ValueCommand = (typeof VALUE_COMMANDS)[number];
 
 export type Command = { name: SimpleCommand } | { name: 'bench'; bench: Bench } | { name: ValueCommand; value: string };

@@ -37,6 +37,7 @@ export const VERDICT_KINDS = [
   'pack',
   'qc',
   'returns',
+  'review',
 ] as const;
 
 /** What the core made of a scan. `message` is an i18n key; `params` fill it. */

@@ -97,14 +97,18 @@ export function evaluateFraud(policy: FraudPolicy, facts: CaseFacts): { score: n
   const raised: Omit<RaisedFlag, 'share'>[] = [];
   const money = (cents: number): string => (cents / 100).toFixed(2);
 
-  // Serial returner: the order system's counters plus this station's own history in the period.
+  // Serial returner: the order system's counters or this station's own history in the period
+  // (whichever knows more: the counters lag until sync brings them, and they include returns
+  // received elsewhere), plus this return — its count and its value alike.
+  const caseValue = facts.items.reduce((s, i) => s + i.valueCents, 0);
   const since = facts.now - policy.serialReturner.periodDays * DAY;
   const recent = facts.localHistory.filter((r) => r.closedAt >= since);
   const returns = Math.max(facts.customer?.returnsCount ?? 0, recent.length) + 1;
-  const value = Math.max(
-    facts.customer?.returnsValueCents ?? 0,
-    recent.reduce((s, r) => s + r.valueCents, 0),
-  );
+  const value =
+    Math.max(
+      facts.customer?.returnsValueCents ?? 0,
+      recent.reduce((s, r) => s + r.valueCents, 0),
+    ) + caseValue;
   const orders = facts.customer?.ordersCount ?? 0;
   const rate = orders > 0 ? Math.min(1, returns / orders) : 1;
   const sr = policy.serialReturner;
@@ -189,7 +193,6 @@ export function evaluateFraud(policy: FraudPolicy, facts: CaseFacts): { score: n
     });
   }
 
-  const caseValue = facts.items.reduce((s, i) => s + i.valueCents, 0);
   if (caseValue >= policy.highValue.thresholdCents) {
     raised.push({
       type: 'high_value',

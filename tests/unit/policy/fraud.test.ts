@@ -47,10 +47,10 @@ describe('fraud rules (demo policy)', () => {
   });
 
   it.each<[string, Partial<CaseFacts>, boolean]>([
-    // minReturns 4 (this one included), value ≥ 300.00, rate ≥ 50 %.
+    // minReturns 4, value ≥ 300.00, rate ≥ 50 % — this return (50.00) included in each.
     [
-      '3 earlier returns, 300.00, 4 of 8 orders: at every threshold',
-      { customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 30_000 } },
+      '3 earlier returns, 250.00 + 50.00, 4 of 8 orders: at every threshold',
+      { customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 25_000 } },
       true,
     ],
     [
@@ -59,8 +59,8 @@ describe('fraud rules (demo policy)', () => {
       false,
     ],
     [
-      'value 299.99: one cent short',
-      { customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 29_999 } },
+      'value 249.99 + 50.00: one cent short',
+      { customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 24_999 } },
       false,
     ],
     [
@@ -86,6 +86,15 @@ describe('fraud rules (demo policy)', () => {
     ],
   ])('serial returner: %s', (_name, overrides, fires) => {
     expect(types(facts(overrides)).includes('serial_returner')).toBe(fires);
+  });
+
+  it('counts this return in the serial returner figures it explains', () => {
+    const flag = evaluateFraud(
+      policy,
+      facts({ customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 25_000 } }),
+    ).flags.find((f) => f.type === 'serial_returner')!;
+    expect(flag.explanation).toBe('This customer has returned 4 times (300.00 in value, 50 % of orders).');
+    expect(flag.evidence).toEqual({ returns: 4, valueCents: 30_000, orders: 8, rate: 0.5 });
   });
 
   it.each<[string, Partial<CaseItemFacts>, boolean]>([
