@@ -109,6 +109,9 @@ describe('the station in web mode (Chromium)', () => {
 
   it('gives the supervisor the audit trail with a verified hash chain, and the settings', async () => {
     await page.click('[data-bench="review"]');
+    // The review bench opens on its flag queue; the audit trail is a tab.
+    await page.waitForSelector('[data-testid="review-queue"]');
+    await page.click('[data-tab="audit"]');
     await page.waitForSelector('[data-testid="events-table"] tbody tr');
     await page.click('text=Verify the hash chain');
     await page.waitForSelector('[data-testid="chain-verdict"]');

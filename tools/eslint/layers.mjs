@@ -38,6 +38,7 @@ export const LAYERS = {
       'react-i18next',
       'zod',
       /^@zxing\//,
+      'recharts',
     ],
     node: false,
   },

@@ -35,12 +35,10 @@ export class RegradeService {
 
   /** Sampled items waiting for a blind re-grade by this supervisor: no first grade, no bin. */
   pending(active: ActiveSession): MethodOutput<'review.regrades'> {
-    return this.#q.pending
-      .all(active.operator.id)
-      .map((row) => ({
-        ...row,
-        photos: [...new Set(Object.values(JSON.parse(row.photos) as Record<string, string>))],
-      }));
+    return this.#q.pending.all(active.operator.id).map((row) => ({
+      ...row,
+      photos: [...new Set(Object.values(JSON.parse(row.photos) as Record<string, string>))],
+    }));
   }
 
   /** The blind grade; only now is the first grade told, with whether they agree. */

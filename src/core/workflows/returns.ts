@@ -278,11 +278,13 @@ export class ReturnsService {
     const previous = JSON.parse(row.refund) as NonNullable<ReturnCaseView['refund']>;
     let next: NonNullable<ReturnCaseView['refund']>;
     if (confirmed.length > 0) {
+      // The recommendation as it would stand with no flag open, then denied: no "on hold" line.
+      const base = this.#refund(row, this.#q.items(caseId), 0, row.closed_at ?? this.#deps.clock()) ?? previous;
       next = {
-        ...previous,
+        ...base,
         status: 'denied',
         totalCents: 0,
-        explanation: [...previous.explanation, `Denied: fraud confirmed (${confirmed.map((f) => f.type).join(', ')}).`],
+        explanation: [...base.explanation, `Denied: fraud confirmed (${confirmed.map((f) => f.type).join(', ')}).`],
       };
     } else {
       const recomputed = this.#refund(row, this.#q.items(caseId), unresolved, row.closed_at ?? this.#deps.clock());

@@ -11,6 +11,7 @@ import {
   type ReviewCase,
 } from '#shared/contract/review';
 import type { Verdict } from '#shared/contract/scan';
+import { GRADES } from '#shared/policy/grades';
 import type { Db } from '../db/connection';
 import type { OperatorRecord } from '../db/queries/operators';
 import type { PolicyStore } from '../db/queries/policies';
@@ -285,7 +286,11 @@ export class ReviewService implements BenchScanHandler {
     };
   }
 
-  /** The decision and reason barcodes, DONE and CANCEL, and RMA or order labels at the review bench. */
+  /**
+   * At the review bench: an RMA label or an order opens its case; decision, reason and grade
+   * barcodes fill the decision (or the blind re-grade) on screen, DONE sends it, CANCEL stops a
+   * wait for the second supervisor. The screen acts on the verdict; the core records the scan.
+   */
   scan({ active, input, code, classified }: ScanContext): Verdict | null {
     if (classified.kind === 'rma' || classified.kind === 'order') {
       const caseId = this.#q.caseOf(classified.kind, classified.subject);
@@ -313,6 +318,12 @@ export class ReviewService implements BenchScanHandler {
       if (!(DECISION_REASONS as readonly string[]).includes(command.value))
         return review('bad', 'verdict.review.notAReason', { reason: command.value }, code);
       return review('info', 'verdict.review.reason', { reason: command.value }, code);
+    }
+    if (command.name === 'grade') {
+      this.#record(active, input, code, null, 'command');
+      if (!(GRADES as readonly string[]).includes(command.value))
+        return review('bad', 'verdict.returns.notAnAnswer', { answer: command.value }, code);
+      return review('info', 'verdict.review.grade', { grade: command.value }, code);
     }
     if (command.name === 'done') {
       this.#record(active, input, code, null, 'command');

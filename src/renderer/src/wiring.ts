@@ -7,6 +7,7 @@ import { WedgeListener } from './scan/wedge';
 import { useNoticeStore } from './stores/notices';
 import { usePackStore, useQcStore } from './stores/packing';
 import { useReturnsStore } from './stores/returns';
+import { useReviewStore } from './stores/review';
 import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
 import { useStationStore } from './stores/station';
@@ -38,6 +39,11 @@ export function wireApp(): void {
   onCore('pack.changed', (view) => usePackStore.getState().changed(view));
   onCore('qc.changed', (view) => useQcStore.getState().changed(view));
   onCore('returns.changed', (view) => useReturnsStore.getState().changed(view));
+  onCore('review.changed', (view) => useReviewStore.getState().changed(view));
+  // A scan the review bench read (an RMA label, a decision barcode): the screen acts on it.
+  useScanStore.subscribe((state, previous) => {
+    if (state.last !== previous.last && state.last?.kind === 'review') useReviewStore.getState().verdict(state.last);
+  });
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));

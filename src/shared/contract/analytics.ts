@@ -13,6 +13,7 @@ export const ANALYTICS_TABLES = [
   'returnReasonsBySku',
   'flagsByType',
 ] as const;
+export type AnalyticsTable = (typeof ANALYTICS_TABLES)[number];
 
 export const analyticsSchema = z.object({
   from: z.number(),

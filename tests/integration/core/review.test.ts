@@ -224,6 +224,8 @@ describe('supervisor review (offline)', () => {
       await fixture.ok('review.decide', { flagId: other.flagId, decision: 'escalate', reason: 'NEEDS_CARRIER_REPORT' });
     const final = await fixture.ok('review.case', { caseId });
     expect(final.refund).toMatchObject({ status: 'denied', totalCents: 0 });
+    expect(final.refund!.explanation.join(' ')).toMatch(/Denied: fraud confirmed \(item_swap/);
+    expect(final.refund!.explanation.join(' ')).not.toMatch(/On hold/);
     const db = inspectStation(fixture.dataDir);
     const decision = db
       .prepare<[], { payload: string }>(

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '#shared/contract/errors';
+import { DECISION_REASONS, FLAG_DECISIONS } from '#shared/contract/review';
 import { VERDICT_KINDS } from '#shared/contract/scan';
 import { BENCHES, ROLES } from '#shared/domain/roles';
 import { en } from '../../../src/renderer/src/i18n/en';
@@ -64,5 +67,26 @@ describe('translations', () => {
     ];
     for (const key of used) expect({ key, text: typeof lookup(en, `verdict.${key}`) }).toEqual({ key, text: 'string' });
     expect(VERDICT_KINDS.length).toBeGreaterThan(0);
+  });
+
+  it('have every verdict, reason, decision and flag type the review bench uses', () => {
+    const source = readFileSync(join(__dirname, '../../../src/core/workflows/review.ts'), 'utf8');
+    const keys = [...source.matchAll(/'(verdict\.review\.\w+)'/g)].map((m) => m[1]!);
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) expect({ key, text: typeof lookup(en, key) }).toEqual({ key, text: 'string' });
+    for (const reason of DECISION_REASONS)
+      expect({ reason, text: typeof lookup(en, `reviewBench.reasons.${reason}`) }).toEqual({ reason, text: 'string' });
+    for (const decision of FLAG_DECISIONS)
+      expect({ decision, text: typeof lookup(en, `reviewBench.decisions.${decision}`) }).toEqual({
+        decision,
+        text: 'string',
+      });
+    const fraud = readFileSync(join(__dirname, '../../../src/shared/policy/fraud.ts'), 'utf8');
+    const types = [...fraud.matchAll(/type: '(\w+)'/g), ...fraud.matchAll(/'(empty_box|weight_mismatch)'/g)].map(
+      (m) => m[1]!,
+    );
+    expect(types).toContain('serial_returner');
+    for (const type of types)
+      expect({ type, text: typeof lookup(en, `flagTypes.${type}`) }).toEqual({ type, text: 'string' });
   });
 });

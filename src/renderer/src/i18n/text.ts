@@ -18,6 +18,12 @@ export function verdictText(t: TFunction, verdict: Verdict): string {
   if (typeof params.lockedUntil === 'number') params.time = new Date(params.lockedUntil).toLocaleTimeString();
   if (typeof params.bench === 'string') params.bench = t(`benches.${params.bench}`);
   if (typeof params.to === 'string') params.to = t(`dispositions.${params.to}`, { defaultValue: params.to });
+  if (verdict.kind === 'review') {
+    if (typeof params.decision === 'string')
+      params.decision = t(`reviewBench.decisions.${params.decision}`, { defaultValue: params.decision });
+    if (typeof params.reason === 'string' && verdict.tone !== 'bad')
+      params.reason = t(`reviewBench.reasons.${params.reason}`, { defaultValue: params.reason });
+  }
   if (typeof params.status === 'string') {
     const group = verdict.kind === 'rma' ? 'rmaStatus' : 'orderStatus';
     params.status = t(`${group}.${params.status}`, { defaultValue: params.status });

@@ -1,114 +1,78 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EventRecordView } from '#shared/contract/admin';
-import { errorText } from '../i18n/text';
-import { auditService } from '../services/audit';
-import { stationService } from '../services/station';
-import { useNoticeStore } from '../stores/notices';
+import { REVIEW_TABS, useReviewStore, type ReviewTab } from '../stores/review';
+import { Analytics } from './review/Analytics';
+import { Audit } from './review/Audit';
+import { CasePage } from './review/CasePage';
+import { Queue } from './review/Queue';
+import { Regrade } from './review/Regrade';
 
-const PAGE = 50;
-
-/** The supervisor's audit trail: every event of this station, and a check of its hash chain. */
+/**
+ * The supervisor's bench: the queue of fraud flags and the case page with its evidence and
+ * decision, blind re-grades, the bench figures, and the audit trail — as tabs (arrow keys move
+ * between them). Scanning an RMA label opens its case from any tab.
+ */
 export function Review() {
-  const { t, i18n } = useTranslation();
-  const push = useNoticeStore((s) => s.push);
-  const [events, setEvents] = useState<EventRecordView[]>([]);
-  const [total, setTotal] = useState(0);
-  const [verdict, setVerdict] = useState<string | null>(null);
-  const [names, setNames] = useState<Map<string, string>>(new Map());
+  const { t } = useTranslation();
+  const tab = useReviewStore((s) => s.tab);
+  const setTab = useReviewStore((s) => s.setTab);
+  const caseId = useReviewStore((s) => s.caseId);
+  const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
 
-  const show = useCallback(
-    (result: Awaited<ReturnType<typeof auditService.events>>, older: boolean): void => {
-      if (!result.ok) {
-        push('bad', errorText(t, result.error));
-        return;
-      }
-      setEvents((previous) => (older ? [...previous, ...result.value.events] : result.value.events));
-      setTotal(result.value.total);
-    },
-    [push, t],
-  );
-
-  useEffect(() => {
-    let live = true;
-    void auditService.events(PAGE).then((result) => {
-      if (live) show(result, false);
-    });
-    return () => {
-      live = false;
-    };
-  }, [show]);
-
-  useEffect(() => {
-    let live = true;
-    void stationService.operators().then((result) => {
-      if (live && result.ok) setNames(new Map(result.value.map((o) => [o.id, o.name])));
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
-
-  const loadOlder = async (beforeSeq: number): Promise<void> => show(await auditService.events(PAGE, beforeSeq), true);
-
-  const verify = async (): Promise<void> => {
-    const result = await auditService.verify();
-    if (!result.ok) return push('bad', errorText(t, result.error));
-    const v = result.value;
-    setVerdict(
-      v.ok
-        ? t('review.verifyOk', { count: v.checked })
-        : t('review.verifyBroken', { seq: v.brokenAtSeq, reason: v.reason }),
-    );
+  const onKey = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const index = REVIEW_TABS.indexOf(tab);
+    const next =
+      event.key === 'ArrowRight'
+        ? REVIEW_TABS[(index + 1) % REVIEW_TABS.length]
+        : event.key === 'ArrowLeft'
+          ? REVIEW_TABS[(index + REVIEW_TABS.length - 1) % REVIEW_TABS.length]
+          : event.key === 'Home'
+            ? REVIEW_TABS[0]
+            : event.key === 'End'
+              ? REVIEW_TABS[REVIEW_TABS.length - 1]
+              : undefined;
+    if (!next) return;
+    event.preventDefault();
+    setTab(next);
+    tabs.current[next]?.focus();
   };
 
-  const time = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' });
-  const oldest = events[events.length - 1]?.seq;
+  useEffect(() => {
+    document.title = `${t('benches.review')} · Benchline`;
+  }, [t]);
+
   return (
-    <section data-screen="review" aria-labelledby="review-title">
-      <h1 id="review-title" className="screen-title">
-        {t('review.title')}
+    <section data-screen="review" data-tab={tab} aria-labelledby="review-title">
+      <h1 id="review-title" className="visually-hidden">
+        {t('benches.review')}
       </h1>
-      <div className="row">
-        <button type="button" className="button-primary" onClick={() => void verify()}>
-          {t('review.verify')}
-        </button>
-        <span>{t('review.total', { count: total })}</span>
+      <div className="tabs" role="tablist" aria-label={t('benches.review')} onKeyDown={onKey}>
+        {REVIEW_TABS.map((name: ReviewTab) => (
+          <button
+            key={name}
+            ref={(element) => {
+              tabs.current[name] = element;
+            }}
+            type="button"
+            role="tab"
+            id={`review-tab-${name}`}
+            aria-selected={tab === name}
+            aria-controls={`review-panel-${name}`}
+            tabIndex={tab === name ? 0 : -1}
+            className="tab"
+            data-tab={name}
+            onClick={() => setTab(name)}
+          >
+            {t(`reviewBench.tabs.${name}`)}
+          </button>
+        ))}
       </div>
-      {verdict ? (
-        <p className="card" role="status" data-testid="chain-verdict">
-          {verdict}
-        </p>
-      ) : null}
-      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="review-title">
-        <table className="table" data-testid="events-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('review.seq')}</th>
-              <th scope="col">{t('review.time')}</th>
-              <th scope="col">{t('review.type')}</th>
-              <th scope="col">{t('review.operator')}</th>
-              <th scope="col">{t('review.subject')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((event) => (
-              <tr key={event.id}>
-                <td className="mono">{event.seq}</td>
-                <td>{time.format(event.createdAt)}</td>
-                <td className="mono">{event.type}</td>
-                <td>{event.operatorId ? (names.get(event.operatorId) ?? event.operatorId) : '—'}</td>
-                <td className="mono">{event.subject ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <div role="tabpanel" id={`review-panel-${tab}`} aria-labelledby={`review-tab-${tab}`} className="tab-panel">
+        {tab === 'queue' ? caseId ? <CasePage /> : <Queue /> : null}
+        {tab === 'regrade' ? <Regrade /> : null}
+        {tab === 'analytics' ? <Analytics /> : null}
+        {tab === 'audit' ? <Audit /> : null}
       </div>
-      {oldest !== undefined && oldest > 1 ? (
-        <button type="button" className="button-secondary" onClick={() => void loadOlder(oldest)}>
-          {t('review.more')}
-        </button>
-      ) : null}
     </section>
   );
 }

@@ -121,6 +121,22 @@ function SettingsForm({ initial }: { initial: StationSettings }) {
           </option>
         ))}
       </select>
+      <label htmlFor="regrade-percent">{t('settings.regradePercent')}</label>
+      <input
+        id="regrade-percent"
+        className="input-big"
+        type="number"
+        min={0}
+        max={100}
+        step={1}
+        value={draft.regradePercent}
+        onChange={(e) =>
+          setDraft({
+            ...draft,
+            regradePercent: Math.min(100, Math.max(0, number(e.target.value, draft.regradePercent))),
+          })
+        }
+      />
       <span />
       <button type="submit" className="button-primary">
         {t('settings.save')}
