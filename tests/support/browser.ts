@@ -1,60 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ROOT } from './paths';
 
-export const CHROMIUM = process.env.BENCHLINE_CHROMIUM ?? '/usr/bin/chromium';
+export { CHROMIUM, launchChromium, openStation, pageErrorsOf } from './chromium';
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
-
-/**
- * Debian's Chromium, headless. The flags keep it off the network this machine does not have
- * (each blocked background request would otherwise be retried), and let the scan sounds play.
- */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-      ...extraArgs,
-    ],
-  });
-}
-
-const PAGE_ERRORS = new WeakMap<Page, string[]>();
-
-/** Uncaught errors of a page opened with openStation. */
-export function pageErrorsOf(page: Page): string[] {
-  return PAGE_ERRORS.get(page) ?? [];
-}
-
-/** Opens the station in a new page and waits for its ready signal. */
-export async function openStation(
-  browser: Browser,
-  url: string,
-  viewport = { width: 1280, height: 800 },
-): Promise<Page> {
-  // A context of its own (axe-core needs one), like a fresh browser profile.
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  // Shorter than the test's own timeout, so a failure names the step that waited.
-  page.setDefaultTimeout(10_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
-  await page.waitForSelector('[data-ready="true"]', { timeout: 15_000 });
-  PAGE_ERRORS.set(page, errors);
-  return page;
-}
 
 /** Types a code as a keyboard-wedge scanner does: a few ms a character, then Enter. */
 export async function scan(page: Page, code: string, msPerChar = 5): Promise<void> {

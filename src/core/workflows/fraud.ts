@@ -69,7 +69,7 @@ export class FraudService {
     const products = new Map(items.map((i) => [i.product_id, q.product.get(i.product_id)]));
     const customer = customerId ? q.customer.get(customerId) : undefined;
     const periodDays = Math.max(policy?.serialReturner.periodDays ?? 0, policy?.repeatedReason.periodDays ?? 0);
-    const history = customerId ? q.history.all(customerId, c.id, at - periodDays * DAY) : [];
+    const history = customerId ? q.history.all(customerId, at - periodDays * DAY, c.id) : [];
     const accounts = customer?.address_key ? q.accountsAt.get(customer.address_key)!.n : 0;
     const order = c.order_id ? q.order.get(c.order_id) : undefined;
     const delivered = order ? (order.shipped_at ?? order.placed_at) : null;
@@ -274,16 +274,18 @@ function fraudQueries(db: Db) {
       [string],
       { orders_count: number; returns_count: number; returns_value_cents: number; address_key: string | null }
     >('SELECT orders_count, returns_count, returns_value_cents, address_key FROM customers WHERE id = ?'),
-    /** The customer's other closed cases since a time: orders by customer, cases by order, items by case. */
+    /**
+     * The customer's other closed cases since a time, each with its value and reasons: one range
+     * of `return_cases_customer` (customer, closed_at), then the items of each case by its key.
+     */
     history: db.prepare<
-      [string, string, number],
+      [string, number, string],
       { id: string; closed_at: number; value: number; reasons: string | null }
     >(
-      `SELECT c.id, c.closed_at,
-              (SELECT coalesce(sum(i.value_cents), 0) FROM return_items i WHERE i.case_id = c.id) AS value,
-              (SELECT group_concat(i.reason) FROM return_items i WHERE i.case_id = c.id AND i.reason IS NOT NULL) AS reasons
-         FROM orders o JOIN return_cases c ON c.order_id = o.id
-        WHERE o.customer_id = ? AND c.status = 'closed' AND c.id <> ? AND c.closed_at >= ?`,
+      `SELECT c.id, c.closed_at, coalesce(sum(i.value_cents), 0) AS value, group_concat(i.reason) AS reasons
+         FROM return_cases c LEFT JOIN return_items i ON i.case_id = c.id
+        WHERE c.customer_id = ? AND c.closed_at >= ? AND c.status = 'closed' AND c.id <> ?
+        GROUP BY c.id`,
     ),
     accountsAt: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM customers WHERE address_key = ?'),
     order: db.prepare<
@@ -302,8 +304,7 @@ function fraudQueries(db: Db) {
       "SELECT id FROM return_cases WHERE status = 'closed' AND closed_at >= ? ORDER BY closed_at",
     ),
     casesOfCustomer: db.prepare<[string, number], { id: string }>(
-      `SELECT c.id FROM orders o JOIN return_cases c ON c.order_id = o.id
-        WHERE o.customer_id = ? AND c.status = 'closed' AND c.closed_at >= ?`,
+      "SELECT id FROM return_cases WHERE customer_id = ? AND closed_at >= ? AND status = 'closed'",
     ),
     casesOfOrder: db.prepare<[string, number], { id: string }>(
       "SELECT id FROM return_cases WHERE order_id = ? AND status = 'closed' AND closed_at >= ?",

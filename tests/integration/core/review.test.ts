@@ -9,6 +9,7 @@ import type { MethodOutput } from '#shared/contract/index';
 import { hashPinSync } from '../../../src/core/auth/pin';
 import { openDatabase } from '../../../src/core/db/connection';
 import { PolicyStore } from '../../../src/core/db/queries/policies';
+import { queuePageSql } from '../../../src/core/db/queries/review';
 import { eventHash } from '../../../src/core/events/chain';
 import { EventLog } from '../../../src/core/events/log';
 import { FraudService } from '../../../src/core/workflows/fraud';
@@ -641,20 +642,33 @@ describe('re-evaluation when new history arrives', () => {
       /USING (COVERING )?INDEX customers_address/,
     );
     const history = plan(
-      `SELECT c.id FROM orders o JOIN return_cases c ON c.order_id = o.id
-        WHERE o.customer_id = ? AND c.status = 'closed' AND c.id <> ? AND c.closed_at >= ?`,
+      `SELECT c.id, c.closed_at, coalesce(sum(i.value_cents), 0) AS value, group_concat(i.reason) AS reasons
+         FROM return_cases c LEFT JOIN return_items i ON i.case_id = c.id
+        WHERE c.customer_id = ? AND c.closed_at >= ? AND c.status = 'closed' AND c.id <> ?
+        GROUP BY c.id`,
       'c',
-      'x',
       0,
+      'x',
     );
-    expect(history).toMatch(/INDEX orders_customer/);
-    expect(history).toMatch(/INDEX return_cases_order/);
+    expect(history).toMatch(/SEARCH c USING INDEX return_cases_customer \(customer_id=\? AND closed_at>\?\)/);
+    expect(history).toMatch(/SEARCH i USING PRIMARY KEY \(case_id=\?\)/);
     expect(
       plan("SELECT id FROM return_cases WHERE status = 'closed' AND closed_at >= ? ORDER BY closed_at", 0),
     ).toMatch(/INDEX return_cases_closed/);
     expect(plan("SELECT count(*) FROM fraud_flags f WHERE f.type = ? AND f.status IN ('open')", 'x')).toMatch(
       /INDEX fraud_flags_type/,
     );
+    // A page of the queue walks the queue index in its order and stops at the limit: no sort.
+    for (const filter of [
+      { statuses: ['open', 'escalated', 'info_requested'] },
+      { statuses: null, severity: 'low', type: 'item_swap' },
+      { statuses: ['cleared'], raisedBefore: 1 },
+    ]) {
+      const page = queuePageSql(filter);
+      const detail = plan(page.sql, ...page.params, 100);
+      expect(detail).toMatch(/SCAN f USING (COVERING )?INDEX fraud_flags_queue/);
+      expect(detail).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
     db.close();
   });
 });

@@ -17,6 +17,8 @@ export type CaseRow = {
   weight_outcome: 'pass' | 'warn' | 'fail' | null;
   approval: string | null;
   refund: string | null;
+  /** The order's customer when the case opened (migration 0110): the fraud rules' history key. */
+  customer_id: string | null;
 };
 
 export type ItemRow = {
@@ -99,8 +101,9 @@ export function returnsQueries(db: Db) {
   const caseById = db.prepare<[string], CaseRow>('SELECT * FROM return_cases WHERE id = ?');
   const casesOfRma = db.prepare<[string], CaseRow>('SELECT * FROM return_cases WHERE rma_id = ? ORDER BY opened_at');
   const insertCase = db.prepare(
-    `INSERT INTO return_cases (id, station_id, clerk_id, kind, quarantined, status, rma_id, order_id, found_by, opened_at, packed_weight_g)
-     VALUES (@id, @station_id, @clerk_id, @kind, @quarantined, 'open', @rma_id, @order_id, @found_by, @opened_at, @packed_weight_g)`,
+    `INSERT INTO return_cases (id, station_id, clerk_id, kind, quarantined, status, rma_id, order_id, found_by, opened_at, packed_weight_g, customer_id)
+     VALUES (@id, @station_id, @clerk_id, @kind, @quarantined, 'open', @rma_id, @order_id, @found_by, @opened_at, @packed_weight_g,
+             (SELECT customer_id FROM orders WHERE id = @order_id))`,
   );
   const items = db.prepare<[string], ItemRow>('SELECT * FROM return_items WHERE case_id = ? ORDER BY item_no');
   const insertItem = db.prepare(

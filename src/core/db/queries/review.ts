@@ -48,8 +48,61 @@ type QueueRow = Omit<QueueItem, 'stale'> & { stale: number };
 const QUEUE_COLUMNS = `f.id AS flagId, f.case_id AS caseId, f.type, f.severity, f.score AS share, f.explanation, f.status,
   f.raised_at AS raisedAt, f.stale, c.station_id AS stationId, r.number AS rmaNumber, o.number AS orderNumber,
   (SELECT coalesce(sum(i.value_cents), 0) FROM return_items i WHERE i.case_id = f.case_id) AS valueCents`;
+/** The queue's order, written exactly as the expression of the `fraud_flags_queue` index (0110). */
+const RANK = "(CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END)";
 
 export type ReviewQueries = ReturnType<typeof reviewQueries>;
+
+/**
+ * The filter's terms. `ordered`: a unary `+` keeps the planner off the status and type indexes,
+ * so the page walks `fraud_flags_queue` in order and stops at the limit (the count still uses
+ * them).
+ */
+function where(filter: QueueFilter, ordered = false): { sql: string; params: (string | number)[] } {
+  const terms: string[] = [];
+  const params: (string | number)[] = [];
+  const plus = ordered ? '+' : '';
+  if (filter.statuses) {
+    terms.push(`${plus}f.status IN (${filter.statuses.map(() => '?').join(', ')})`);
+    params.push(...filter.statuses);
+  }
+  if (filter.severity) {
+    terms.push(`${plus}f.severity = ?`);
+    params.push(filter.severity);
+  }
+  if (filter.type) {
+    terms.push(`${plus}f.type = ?`);
+    params.push(filter.type);
+  }
+  if (filter.stationId) {
+    terms.push('c.station_id = ?');
+    params.push(filter.stationId);
+  }
+  if (filter.raisedBefore !== undefined) {
+    terms.push('f.raised_at <= ?');
+    params.push(filter.raisedBefore);
+  }
+  return { sql: terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+/**
+ * A page of the queue: the ids first, from the queue index in order (most severe, then oldest),
+ * then the details (case, RMA, order, value) of those rows only. The limit is the last parameter.
+ */
+export function queuePageSql(filter: QueueFilter): { sql: string; params: (string | number)[] } {
+  const w = where(filter, true);
+  const station = filter.stationId ? 'JOIN return_cases c ON c.id = f.case_id' : '';
+  return {
+    sql: `WITH page AS (
+           SELECT f.id, ${RANK} AS rank, f.raised_at FROM fraud_flags f ${station} ${w.sql}
+            ORDER BY ${RANK}, f.raised_at, f.id LIMIT ?)
+         SELECT ${QUEUE_COLUMNS}
+           FROM page p JOIN fraud_flags f ON f.id = p.id JOIN return_cases c ON c.id = f.case_id
+           LEFT JOIN rmas r ON r.id = c.rma_id LEFT JOIN orders o ON o.id = c.order_id
+          ORDER BY p.rank, p.raised_at, p.id`,
+    params: w.params,
+  };
+}
 
 /**
  * The supervisor's reads: the queue (one statement per combination of filters, prepared once),
@@ -67,32 +120,6 @@ export function reviewQueries(db: Db) {
     }
     return statement as unknown as { all: (...params: P) => R[]; get: (...params: P) => R | undefined };
   };
-  const where = (filter: QueueFilter): { sql: string; params: (string | number)[] } => {
-    const terms: string[] = [];
-    const params: (string | number)[] = [];
-    if (filter.statuses) {
-      terms.push(`f.status IN (${filter.statuses.map(() => '?').join(', ')})`);
-      params.push(...filter.statuses);
-    }
-    if (filter.severity) {
-      terms.push('f.severity = ?');
-      params.push(filter.severity);
-    }
-    if (filter.type) {
-      terms.push('f.type = ?');
-      params.push(filter.type);
-    }
-    if (filter.stationId) {
-      terms.push('c.station_id = ?');
-      params.push(filter.stationId);
-    }
-    if (filter.raisedBefore !== undefined) {
-      terms.push('f.raised_at <= ?');
-      params.push(filter.raisedBefore);
-    }
-    return { sql: terms.length > 0 ? `WHERE ${terms.join(' AND ')}` : '', params };
-  };
-
   const caseRow = db.prepare<[string], ReviewCaseRow>(
     `SELECT id, status, kind, station_id, clerk_id, rma_id, order_id, opened_at, closed_at, weight_g, weight_outcome, refund
        FROM return_cases WHERE id = ?`,
@@ -156,7 +183,7 @@ export function reviewQueries(db: Db) {
   >('SELECT first_name, orders_count, returns_count, returns_value_cents, address_key FROM customers WHERE id = ?');
   const accountsAt = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM customers WHERE address_key = ?');
   const casesOfCustomer = db.prepare<[string], { n: number }>(
-    'SELECT count(*) AS n FROM orders o JOIN return_cases c ON c.order_id = o.id WHERE o.customer_id = ?',
+    'SELECT count(*) AS n FROM return_cases WHERE customer_id = ?',
   );
   const history = db.prepare<
     [string, string],
@@ -166,8 +193,8 @@ export function reviewQueries(db: Db) {
             (SELECT coalesce(sum(i.value_cents), 0) FROM return_items i WHERE i.case_id = c.id) AS valueCents,
             (SELECT count(*) FROM fraud_flags f WHERE f.case_id = c.id) AS flags,
             (SELECT count(*) FROM fraud_flags f WHERE f.case_id = c.id AND f.status = 'confirmed') AS confirmed
-       FROM orders o JOIN return_cases c ON c.order_id = o.id LEFT JOIN rmas r ON r.id = c.rma_id
-      WHERE o.customer_id = ? AND c.id <> ? ORDER BY c.opened_at DESC LIMIT 20`,
+       FROM return_cases c LEFT JOIN rmas r ON r.id = c.rma_id
+      WHERE c.customer_id = ? AND c.id <> ? ORDER BY c.opened_at DESC LIMIT 20`,
   );
   const flags = db.prepare<[string], ReviewFlagRow>(
     'SELECT * FROM fraud_flags WHERE case_id = ? ORDER BY raised_at, id',
@@ -192,18 +219,11 @@ export function reviewQueries(db: Db) {
   const types = db.prepare<[], { type: string }>('SELECT DISTINCT type FROM fraud_flags ORDER BY type');
 
   return {
-    /** Flags matching the filter, most severe first, then oldest. */
+    /** Flags matching the filter, most severe first, then oldest (see {@link queuePageSql}). */
     queue(filter: QueueFilter, limit: number): QueueItem[] {
-      const w = where(filter);
-      return prepared<(string | number)[], QueueRow>(
-        `SELECT ${QUEUE_COLUMNS}
-           FROM fraud_flags f JOIN return_cases c ON c.id = f.case_id
-           LEFT JOIN rmas r ON r.id = c.rma_id LEFT JOIN orders o ON o.id = c.order_id
-           ${w.sql}
-          ORDER BY CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, f.raised_at, f.id
-          LIMIT ?`,
-      )
-        .all(...w.params, limit)
+      const page = queuePageSql(filter);
+      return prepared<(string | number)[], QueueRow>(page.sql)
+        .all(...page.params, limit)
         .map((row) => ({ ...row, stale: row.stale === 1 }));
     },
     count(filter: QueueFilter): number {
