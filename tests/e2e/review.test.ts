@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashPinSync } from '../../src/core/auth/pin';
-import { expectAccessible, launchChromium, openStation, pageErrorsOf, scan, screenshot } from '../support/browser';
+import {
+  expectAccessible,
+  launchChromium,
+  openStation,
+  pageErrorsOf,
+  scan,
+  screenshot,
+  SCREENSHOTS,
+} from '../support/browser';
 import { DEMO } from '../support/core-fixture';
 import { startCore, type RunningCore } from '../support/core-process';
 import { inspectStation } from '../support/db';
@@ -126,6 +134,7 @@ describe('the supervisor review in web mode, with no cloud', () => {
     await page.click('text=Save settings');
     await page.waitForSelector('[data-testid="notice-good"]');
     expect(await page.inputValue('#regrade-percent')).toBe('100');
+    await page.click('[data-testid="notice-good"] .notice-close');
     await logout();
   });
 
@@ -225,6 +234,18 @@ describe('the supervisor review in web mode, with no cloud', () => {
     await download.saveAs(file);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
     expect(text).toContain(`Case ${clearCase}`);
+    // Rendered, to look at: test-results/screenshots/review-evidence-pdf-1.png.
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '80',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      file,
+      join(SCREENSHOTS, 'review-evidence-pdf'),
+    ]);
     expect(text).toMatch(/item swap — high, cleared by Sam Okafor/);
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="review-queue"]');

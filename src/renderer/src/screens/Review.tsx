@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REVIEW_TABS, useReviewStore, type ReviewTab } from '../stores/review';
 import { Analytics } from './review/Analytics';
@@ -36,10 +36,6 @@ export function Review() {
     setTab(next);
     tabs.current[next]?.focus();
   };
-
-  useEffect(() => {
-    document.title = `${t('benches.review')} · Benchline`;
-  }, [t]);
 
   return (
     <section data-screen="review" data-tab={tab} aria-labelledby="review-title">
