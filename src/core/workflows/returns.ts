@@ -301,7 +301,10 @@ export class ReturnsService {
         payload: { from: previous.status, to: next.status, totalCents: next.totalCents },
       });
     });
-    this.#changed(caseId);
+    // The bench is told only if it shows this case: a supervisor's decision, or a re-evaluation
+    // after sync, must not replace the case a clerk has open.
+    const shown = this.#q.openAt(this.#deps.stationId) ?? this.#q.latestAt(this.#deps.stationId);
+    if (shown?.id === caseId) this.#changed(caseId);
   }
 
   #scanWithoutCase(active: ActiveSession, code: string, classified: ScanContext['classified']): Verdict | null {

@@ -584,6 +584,42 @@ describe('re-evaluation when new history arrives', () => {
     );
   });
 
+  it('does not push a re-evaluated case over the case a clerk has open at the returns bench', async () => {
+    fixture = openCore({ random: () => 0.99 });
+    const caseId = await swappedCase(fixture);
+    const customerId = customerOf(fixture, caseId);
+    const db = inspectStation(fixture.dataDir);
+    const next = db
+      .prepare<[], { number: string }>(
+        "SELECT number FROM rmas WHERE status = 'authorized' AND id NOT IN (SELECT rma_id FROM return_cases WHERE rma_id IS NOT NULL) ORDER BY number LIMIT 1",
+      )
+      .get()!.number;
+    db.close();
+    await fixture.ok('auth.login', { badge: DEMO.returns.badge, pin: DEMO.returns.pin });
+    await fixture.ok('session.bench', { bench: 'returns' });
+    await scan(fixture, next);
+    const open = (await fixture.ok('returns.current', {}))!;
+    expect(open).toMatchObject({ status: 'open', rmaNumber: next });
+    await fixture.ok('auth.logout', {});
+    await asSupervisor(fixture);
+    for (const flag of (await fixture.ok('review.case', { caseId })).flags)
+      await fixture.ok('review.decide', { flagId: flag.flagId, decision: 'clear', reason: 'PACKING_ERROR' });
+    raw(
+      fixture,
+      'UPDATE customers SET orders_count = 12, returns_count = 10, returns_value_cents = 150000 WHERE id = ?',
+      customerId,
+    );
+    const before = fixture.frames.length;
+    expect(await fixture.ok('review.reevaluate', { caseIds: [caseId] })).toMatchObject({ raised: 1 });
+    const pushed = fixture.frames
+      .slice(before)
+      .filter((f) => f.t === 'event' && f.name === 'returns.changed')
+      .map((f) => (f.t === 'event' ? (f.payload as { caseId: string } | null)?.caseId : null));
+    expect(pushed).not.toContain(caseId);
+    expect((await fixture.ok('returns.current', {}))!.caseId).toBe(open.caseId);
+    expect((await fixture.ok('review.case', { caseId })).refund!.status).toBe('on_hold');
+  });
+
   it('is the hook sync calls after a page of customers or orders: re-evaluates their recent cases only', async () => {
     fixture = openCore({ random: () => 0.99 });
     const caseId = await swappedCase(fixture);
