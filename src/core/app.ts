@@ -21,6 +21,7 @@ import { PhotoStore } from './photos';
 import { ReturnsService } from './workflows/returns';
 import { FraudService } from './workflows/fraud';
 import { ReviewService } from './workflows/review';
+import { afterCommit } from './db/unit';
 import { reviewHandlers } from './rpc/review-handlers';
 import { PolicyStore } from './db/queries/policies';
 import { PackService } from './workflows/pack';
@@ -129,6 +130,13 @@ export class Core {
 
   /** Tells every window (or one) about something that happened in the core. */
   emit<E extends CoreEventName>(event: E, payload: CoreEventPayload<E>, connectionId?: string): void {
+    const db = this.#services?.db;
+    // Said while a scan's unit of work is still writing: told once it committed, never before.
+    if (db) afterCommit(db, () => this.#send(event, payload, connectionId));
+    else this.#send(event, payload, connectionId);
+  }
+
+  #send<E extends CoreEventName>(event: E, payload: CoreEventPayload<E>, connectionId?: string): void {
     for (const connection of this.#connections.values()) {
       if (connectionId !== undefined && connection.id !== connectionId) continue;
       try {
