@@ -88,6 +88,12 @@ describe('the packing bench in web mode, by scans alone', () => {
     await counted(target.number);
     await page.waitForSelector(`[data-screen="pack"][data-status="packing"]`);
     expect(await prompt()).toContain('3 left');
+    // Each line shows the product's picture, loaded (a broken image has no natural width).
+    const pictures = await page.$$eval('[data-testid="pack-lines"] tbody tr', (rows) =>
+      rows.map((row) => (row.querySelector('img.item-image') as HTMLImageElement | null)?.naturalWidth ?? 0),
+    );
+    expect(pictures.length).toBeGreaterThan(0);
+    expect(pictures.every((width) => width > 0)).toBe(true);
     await screenshot(page, 'pack-open');
     for (const unit of target.units) await counted(unit.code);
     await page.waitForFunction(

@@ -439,6 +439,7 @@ export class PackService {
         sku: l.sku,
         name: l.name,
         category: l.category,
+        imageUrl: l.imageUrl,
         quantity: l.quantity,
         scanned: mine.length,
         serialised: l.serialised,

@@ -12,6 +12,8 @@ export const packLineSchema = z.object({
   sku: z.string(),
   name: z.string(),
   category: z.string(),
+  /** The product's picture: a `data:` URL, or a URL the core serves (the window shows nothing else). */
+  imageUrl: z.string().nullable(),
   quantity: z.number().int(),
   scanned: z.number().int(),
   serialised: z.boolean(),

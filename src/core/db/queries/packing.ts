@@ -10,6 +10,7 @@ export type PackOrderLine = {
   weightG: number;
   priceCents: number;
   serialised: boolean;
+  imageUrl: string | null;
 };
 
 export type PackOrder = {
@@ -85,7 +86,7 @@ export function packingQueries(db: Db) {
   );
   const lines = db.prepare<[string], Omit<PackOrderLine, 'serialised'> & { serialised: number }>(
     `SELECT l.line_no AS lineNo, l.product_id AS productId, p.sku, p.name, p.category, l.quantity, p.weight_g AS weightG,
-            p.price_cents AS priceCents, p.serialised
+            p.price_cents AS priceCents, p.serialised, p.image_url AS imageUrl
        FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.line_no`,
   );
   const openAt = db.prepare<[string], PackageRow>("SELECT * FROM packages WHERE station_id = ? AND status = 'packing'");

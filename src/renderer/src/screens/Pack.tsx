@@ -119,7 +119,14 @@ export function Pack() {
                     data-sku={line.sku}
                   >
                     <td className="mono">{line.sku}</td>
-                    <td>{line.name}</td>
+                    <td>
+                      <span className="item-cell">
+                        {line.imageUrl && isLocalImage(line.imageUrl) ? (
+                          <img className="item-image" src={line.imageUrl} alt="" width={48} height={48} />
+                        ) : null}
+                        <span>{line.name}</span>
+                      </span>
+                    </td>
                     <td className="qty">
                       {complete ? '✓ ' : ''}
                       {line.scanned} / {line.quantity}
@@ -179,4 +186,9 @@ export function Pack() {
       </div>
     </section>
   );
+}
+
+/** Only pictures the page may show offline and under its CSP: inline data or the core's own. */
+function isLocalImage(url: string): boolean {
+  return url.startsWith('data:image/') || url.startsWith('/');
 }
