@@ -56,6 +56,7 @@ type Services = {
   events: EventLog;
   session: SessionService;
   dispatcher: Dispatcher;
+  pack: PackService;
 };
 
 /**
@@ -126,6 +127,14 @@ export class Core {
       return method === 'app.status' ? ok(this.#status()) : fail(this.#failure!.code, this.#failure!.message);
     }
     return this.#services.dispatcher.dispatch(method, input, connectionId);
+  }
+
+  /**
+   * Orders changed under the benches (sync applied a page of them): a stopped order recalls the
+   * parcels packed for it, and the packing benches must hear of it now.
+   */
+  ordersChanged(): void {
+    this.#services?.pack.ordersChanged();
   }
 
   /** Tells every window (or one) about something that happened in the core. */
@@ -297,7 +306,7 @@ export class Core {
       },
     });
     session.start();
-    return { db, station, events, session, dispatcher };
+    return { db, station, events, session, dispatcher, pack };
   }
 
   /**

@@ -3,7 +3,7 @@ import { m0010Initial } from './0010-initial';
 import { m0050Packing } from './0050-packing';
 import { m0060Returns } from './0060-returns';
 import { m0070Review } from './0070-review';
-import { m0120OrderSerials } from './0120-order-serials';
+import { m0120OrderLookups } from './0120-order-lookups';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -12,7 +12,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0050Packing,
   m0060Returns,
   m0070Review,
-  m0120OrderSerials,
+  m0120OrderLookups,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

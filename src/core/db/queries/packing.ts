@@ -13,6 +13,15 @@ export type PackOrderLine = {
   imageUrl: string | null;
 };
 
+/** A packed parcel whose order was stopped after it was packed: it must not leave. */
+export type PackRecall = {
+  packageId: string;
+  orderId: string;
+  orderNumber: string;
+  orderStatus: string;
+  completedAt: number;
+};
+
 export type PackOrder = {
   id: string;
   number: string;
@@ -117,11 +126,26 @@ export function packingQueries(db: Db) {
   const setStatus = db.prepare('UPDATE packages SET status = ?, completed_at = ? WHERE id = ?');
   const setWeight = db.prepare('UPDATE packages SET weight_g = ?, weight_source = ?, weight_outcome = ? WHERE id = ?');
   const confirmSecond = db.prepare('UPDATE packages SET second_shipment_confirmed = 1 WHERE id = ?');
+  const recalls = db.prepare<[number], PackRecall>(
+    `SELECT p.id AS packageId, p.order_id AS orderId, p.order_number AS orderNumber, o.status AS orderStatus,
+            p.completed_at AS completedAt
+       FROM orders o JOIN packages p ON p.order_id = o.id
+      WHERE o.status IN ('cancelled', 'refunded', 'on_hold') AND p.status = 'done' AND p.completed_at >= ?
+        AND NOT EXISTS (SELECT 1 FROM events e WHERE e.subject = p.id AND e.type = 'pack.pulled_back')
+      ORDER BY p.completed_at DESC LIMIT 50`,
+  );
   const inspections = db.prepare<[string], InspectionRow>(
     'SELECT * FROM qc_inspections WHERE package_id = ? ORDER BY round, unit_no',
   );
 
   return {
+    /**
+     * Parcels packed here since `since` whose order the order system stopped afterwards
+     * (cancelled, refunded, on hold) and that nobody has pulled back yet.
+     */
+    recalls(since: number): PackRecall[] {
+      return recalls.all(since);
+    },
     /** An order with its lines and what the bench needs of each product. */
     order(orderId: string): PackOrder | null {
       const head = order.get(orderId);

@@ -1,13 +1,16 @@
 import type { Migration } from './types';
 
 /**
- * The serials the order system recorded for shipped orders, one row each, so a returned item's
- * serial finds its order with one index probe instead of reading every order line's JSON. Kept by
- * triggers on `order_lines`, so whatever writes the lines (the demo seed, a sync page) keeps it.
+ * Lookups on orders the benches make on every scan:
+ * - the serials the order system recorded for shipped orders, one row each, so a returned item's
+ *   serial finds its order with one index probe instead of reading every order line's JSON. Kept
+ *   by triggers on `order_lines`, so whatever writes the lines (the demo seed, a sync page) keeps it;
+ * - the orders the order system stopped (cancelled, refunded, on hold): few, and the packing bench
+ *   asks for them with every view, to recall parcels packed before the stop arrived.
  */
-export const m0120OrderSerials: Migration = {
+export const m0120OrderLookups: Migration = {
   version: 120,
-  name: 'order-serials',
+  name: 'order-lookups',
   up(db) {
     db.exec(`
       CREATE TABLE order_serials (
@@ -17,6 +20,7 @@ export const m0120OrderSerials: Migration = {
         PRIMARY KEY (serial, order_id, line_no)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX order_serials_order ON order_serials (order_id, line_no);
+      CREATE INDEX orders_stopped ON orders (status) WHERE status IN ('cancelled', 'refunded', 'on_hold');
 
       INSERT OR IGNORE INTO order_serials (serial, order_id, line_no)
         SELECT s.value, l.order_id, l.line_no FROM order_lines l, json_each(l.serials) s
