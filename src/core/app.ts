@@ -22,6 +22,7 @@ import { ReturnsService } from './workflows/returns';
 import { FraudService } from './workflows/fraud';
 import { RegradeService } from './workflows/regrade';
 import { ReviewService } from './workflows/review';
+import { afterCommit } from './db/unit';
 import { reviewHandlers } from './rpc/review-handlers';
 import { PolicyStore } from './db/queries/policies';
 import { PackService } from './workflows/pack';
@@ -56,6 +57,7 @@ type Services = {
   events: EventLog;
   session: SessionService;
   dispatcher: Dispatcher;
+  pack: PackService;
 };
 
 /**
@@ -128,8 +130,23 @@ export class Core {
     return this.#services.dispatcher.dispatch(method, input, connectionId);
   }
 
+  /**
+   * Orders changed under the benches (sync applied a page of them): a stopped order recalls the
+   * parcels packed for it, and the packing benches must hear of it now.
+   */
+  ordersChanged(): void {
+    this.#services?.pack.ordersChanged();
+  }
+
   /** Tells every window (or one) about something that happened in the core. */
   emit<E extends CoreEventName>(event: E, payload: CoreEventPayload<E>, connectionId?: string): void {
+    const db = this.#services?.db;
+    // Said while a scan's unit of work is still writing: told once it committed, never before.
+    if (db) afterCommit(db, () => this.#send(event, payload, connectionId));
+    else this.#send(event, payload, connectionId);
+  }
+
+  #send<E extends CoreEventName>(event: E, payload: CoreEventPayload<E>, connectionId?: string): void {
     for (const connection of this.#connections.values()) {
       if (connectionId !== undefined && connection.id !== connectionId) continue;
       try {
@@ -315,7 +332,7 @@ export class Core {
       },
     });
     session.start();
-    return { db, station, events, session, dispatcher };
+    return { db, station, events, session, dispatcher, pack };
   }
 
   /**

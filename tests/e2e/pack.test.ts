@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchChromium, openStation, pageErrorsOf, scan, screenshot } from '../support/browser';
@@ -88,6 +90,12 @@ describe('the packing bench in web mode, by scans alone', () => {
     await counted(target.number);
     await page.waitForSelector(`[data-screen="pack"][data-status="packing"]`);
     expect(await prompt()).toContain('3 left');
+    // Each line shows the product's picture, loaded (a broken image has no natural width).
+    const pictures = await page.$$eval('[data-testid="pack-lines"] tbody tr', (rows) =>
+      rows.map((row) => row.querySelector<HTMLImageElement>('img.item-image')?.naturalWidth ?? 0),
+    );
+    expect(pictures.length).toBeGreaterThan(0);
+    expect(pictures.every((width) => width > 0)).toBe(true);
     await screenshot(page, 'pack-open');
     for (const unit of target.units) await counted(unit.code);
     await page.waitForFunction(
@@ -101,6 +109,27 @@ describe('the packing bench in web mode, by scans alone', () => {
     // Bench, order, three items, DONE: six scans, no click (the test never clicks).
     expect(scans).toBe(6);
     await screenshot(page, 'pack-done');
+  });
+
+  it('recalls the parcel when the order system refunds its order after packing, until it is pulled back', async () => {
+    const db = new Database(join(temp.dir, 'station.db'));
+    const packed = db
+      .prepare<[], { orderId: string; number: string }>(
+        "SELECT p.order_id AS orderId, p.order_number AS number FROM packages p WHERE p.status = 'done' ORDER BY p.completed_at DESC LIMIT 1",
+      )
+      .get()!;
+    // What a sync page from the order system would bring.
+    db.prepare("UPDATE orders SET status = 'refunded' WHERE id = ?").run(packed.orderId);
+    db.close();
+    await scan(page, 'CMD:HOME');
+    await page.waitForSelector('[data-screen="home"]');
+    await scan(page, 'CMD:BENCH:PACK');
+    await page.waitForSelector(`[data-testid="pack-recalls"] li[data-order="${packed.number}"]`);
+    await screenshot(page, 'pack-recall');
+    await expectAccessible(page, 'pack-recall');
+    await scan(page, packed.number);
+    await expectVerdict(new RegExp(`${packed.number} pulled back`));
+    await page.waitForSelector('[data-testid="pack-recalls"]', { state: 'detached' });
   });
 
   it('refuses a wrong item loudly, and stops a cancelled order', async () => {

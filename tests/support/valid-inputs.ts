@@ -22,6 +22,7 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'events.list': { limit: 10, beforeSeq: 5 },
   'events.verify': {},
   'pack.current': {},
+  'pack.recalls': {},
   'pack.weight': { grams: 1200, source: 'manual' },
   'pack.done': {},
   'pack.undo': {},

@@ -1,3 +1,4 @@
+import { demoProductImage } from './images';
 import { hashPinSync } from '../auth/pin';
 import type { Db } from '../db/connection';
 import { barcodeKey } from '../db/queries/catalog';
@@ -18,8 +19,8 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
     'INSERT INTO brands (id, name, theme, insert_copy, return_portal_url) VALUES (?, ?, ?, ?, ?)',
   );
   const insertProduct = db.prepare(
-    `INSERT INTO products (id, sku, brand_id, name, category, weight_g, price_cents, currency, serialised, return_window_days)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO products (id, sku, brand_id, name, category, weight_g, price_cents, currency, serialised, return_window_days, image_url)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertBarcode = db.prepare('INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, ?)');
   const insertCustomer = db.prepare('INSERT INTO customers (id, first_name, address_key) VALUES (?, ?, ?)');
@@ -57,6 +58,7 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
         p.currency,
         p.serialised ? 1 : 0,
         p.returnWindowDays,
+        demoProductImage(p.category, p.name),
       );
       for (const barcode of p.barcodes) insertBarcode.run(barcodeKey(barcode.code), p.id, barcode.kind);
     }

@@ -21,6 +21,7 @@ export function packingHandlers(deps: {
   };
   return {
     'pack.current': () => pack.current(),
+    'pack.recalls': () => pack.recalls(),
     'pack.weight': ({ grams, source }) => pack.weigh(active(), grams, source),
     'pack.done': () => pack.done(active()),
     'pack.undo': () => pack.undo(active()),

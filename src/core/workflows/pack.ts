@@ -1,4 +1,4 @@
-import type { PackView } from '#shared/contract/pack';
+import type { PackRecall, PackView } from '#shared/contract/pack';
 import type { Verdict } from '#shared/contract/scan';
 import type { Settings } from '#shared/domain/settings';
 import { checkWeight, DEFAULT_WEIGHT_TOLERANCE } from '#shared/policy/weight';
@@ -14,6 +14,9 @@ import type { ActiveSession } from './session';
 
 /** Order statuses from the order system that stop the bench. */
 const STOPPING_STATUSES = new Set(['cancelled', 'refunded', 'on_hold']);
+/** How far back a stopped order recalls the parcels packed for it. */
+const RECALL_DAYS = 30;
+const DAY = 86_400_000;
 /** A second parcel of the same order within this time asks the packer to confirm. */
 const SECOND_SHIPMENT_MS = 30 * 86_400_000;
 
@@ -59,6 +62,8 @@ export class PackService {
   scan({ active, code, classified }: ScanContext): Verdict | null {
     const open = this.#q.openAt(this.#deps.stationId);
     if (classified.kind === 'order') {
+      const recall = this.recalls().find((r) => r.orderId === classified.subject);
+      if (recall) return this.#pullBack(active, recall, code);
       if (open?.order_id === classified.subject)
         return info('verdict.pack.alreadyOpen', { number: open.order_number }, code);
       if (open) return bad('verdict.pack.finishFirst', { number: open.order_number }, code);
@@ -106,6 +111,33 @@ export class PackService {
       payload: { code, reason: classified.kind === 'rma' ? 'rma' : 'unknown' },
     });
     return bad('verdict.unknown', {}, code);
+  }
+
+  /**
+   * Parcels this bench packed in the last 30 days whose order the order system stopped afterwards
+   * (it arrives by sync, maybe after the label was printed): each must be pulled back before it
+   * leaves. Scanning the order confirms it was.
+   */
+  recalls(): PackRecall[] {
+    return this.#q.recalls(this.#deps.clock() - RECALL_DAYS * DAY);
+  }
+
+  /** Orders changed in the order system (a sync page): the windows re-read what stops. */
+  ordersChanged(): void {
+    this.#deps.changed(this.current());
+  }
+
+  #pullBack(active: ActiveSession, recall: PackRecall, code: string): Verdict {
+    this.#write(() =>
+      this.#deps.events.append({
+        type: 'pack.pulled_back',
+        operatorId: active.operator.id,
+        subject: recall.packageId,
+        payload: { orderId: recall.orderId, orderNumber: recall.orderNumber, orderStatus: recall.orderStatus },
+      }),
+    );
+    this.#deps.changed(this.current());
+    return info('verdict.pack.pulledBack', { number: recall.orderNumber, status: recall.orderStatus }, code);
   }
 
   /** Records the parcel weight and checks it against what it should weigh. */
@@ -439,6 +471,7 @@ export class PackService {
         sku: l.sku,
         name: l.name,
         category: l.category,
+        imageUrl: l.imageUrl,
         quantity: l.quantity,
         scanned: mine.length,
         serialised: l.serialised,

@@ -5,6 +5,7 @@ import type { Db } from '../db/connection';
 import { catalogQueries, type CatalogQueries } from '../db/queries/catalog';
 import { operatorQueries, type OperatorQueries, type OperatorRecord } from '../db/queries/operators';
 import type { EventLog } from '../events/log';
+import { inOneUnit } from '../db/unit';
 import { BenchError } from '../util/errors';
 import type { ActiveSession, SessionService } from './session';
 
@@ -18,7 +19,8 @@ export type ScanContext = { active: ActiveSession; input: ScanInput; code: strin
  * events; returning null leaves the scan to the general classification (and its record).
  */
 export type BenchScanHandler = {
-  scan(context: ScanContext): Verdict | null | Promise<Verdict | null>;
+  /** Runs inside the scan's unit of work (one transaction): it must not wait for anything. */
+  scan(context: ScanContext): Verdict | null;
   /** A badge scanned at the bench: the bench may claim it (a supervisor approving), else it is a login. */
   badge?(active: ActiveSession, operator: OperatorRecord): Verdict | null | Promise<Verdict | null>;
   /** A PIN-shaped scan while the bench waits for one (an approval); never recorded. */
@@ -111,7 +113,9 @@ export class ScanService {
     }
     const handler = active.bench ? this.#benches.get(active.bench) : undefined;
     if (handler) {
-      const answered = await handler.scan({ active, input, code, classified });
+      // One scan, one unit of work: every row and event it writes commits together, with one
+      // fsync — the bench's steps (receive, grade, route…) are savepoints inside it.
+      const answered = inOneUnit(this.#deps.db, () => handler.scan({ active, input, code, classified }));
       if (answered) return answered;
     }
     if (classified.kind === 'command') return this.#unusedCommand(active, input, code);

@@ -12,6 +12,8 @@ export const packLineSchema = z.object({
   sku: z.string(),
   name: z.string(),
   category: z.string(),
+  /** The product's picture: a `data:` URL, or a URL the core serves (the window shows nothing else). */
+  imageUrl: z.string().nullable(),
   quantity: z.number().int(),
   scanned: z.number().int(),
   serialised: z.boolean(),
@@ -57,6 +59,16 @@ export const packViewSchema = z.object({
   completedAt: z.number().nullable(),
 });
 export type PackView = z.infer<typeof packViewSchema>;
+
+/** A packed parcel whose order was stopped after it was packed: pull it back before it leaves. */
+export const packRecallSchema = z.object({
+  packageId: z.string(),
+  orderId: z.string(),
+  orderNumber: z.string(),
+  orderStatus: z.string(),
+  completedAt: z.number(),
+});
+export type PackRecall = z.infer<typeof packRecallSchema>;
 
 export const qcStepViewSchema = z.object({
   id: z.string(),
@@ -122,6 +134,14 @@ export const packMethods = {
     summary: 'The parcel open on this packing bench, or null.',
     input: empty,
     output: packViewSchema.nullable(),
+    access: PACK_ROLES,
+    activity: false,
+  }),
+  'pack.recalls': method({
+    summary:
+      'Parcels packed here in the last 30 days whose order was cancelled, refunded or put on hold since, not yet pulled back.',
+    input: empty,
+    output: z.array(packRecallSchema),
     access: PACK_ROLES,
     activity: false,
   }),

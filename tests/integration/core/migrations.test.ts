@@ -83,3 +83,60 @@ describe('station database', () => {
     for (const migration of MIGRATIONS) expect(migration.version % 10).toBe(0);
   });
 });
+
+describe('order serials', () => {
+  function withOrder(db: Database.Database, id: string, serials: string | null): void {
+    db.prepare(`INSERT INTO orders (id, number, brand_id, status, placed_at) VALUES (?, ?, 'b', 'shipped', 1)`).run(
+      id,
+      `N-${id}`,
+    );
+    db.prepare(
+      `INSERT INTO order_lines (order_id, line_no, product_id, quantity, serials) VALUES (?, 1, 'p', 2, ?)`,
+    ).run(id, serials);
+  }
+  const serialsOf = (db: Database.Database): string[] =>
+    db
+      .prepare<[], { row: string }>("SELECT serial || '@' || order_id AS row FROM order_serials ORDER BY serial")
+      .all()
+      .map((r) => r.row);
+
+  it('keeps one row per shipped serial as order lines are written, changed and deleted', () => {
+    const db = openDatabase(freshFile());
+    cleanups.push(() => db.close());
+    migrate(db);
+    withOrder(db, 'o1', '["SN-1","SN-2"]');
+    withOrder(db, 'o2', null);
+    withOrder(db, 'o3', 'not json');
+    expect(serialsOf(db)).toEqual(['SN-1@o1', 'SN-2@o1']);
+    db.prepare(`UPDATE order_lines SET serials = '["SN-9"]' WHERE order_id = 'o2'`).run();
+    db.prepare(`UPDATE order_lines SET serials = '["SN-2"]' WHERE order_id = 'o1'`).run();
+    expect(serialsOf(db)).toEqual(['SN-2@o1', 'SN-9@o2']);
+    db.prepare(`DELETE FROM orders WHERE id = 'o2'`).run();
+    expect(serialsOf(db)).toEqual(['SN-2@o1']);
+  });
+
+  it('fills itself from the lines already there when the migration runs', () => {
+    const db = openDatabase(freshFile());
+    cleanups.push(() => db.close());
+    const before = MIGRATIONS.filter((m) => m.version < 120);
+    migrate(db, before);
+    withOrder(db, 'o1', '["SN-1","SN-2"]');
+    migrate(db);
+    expect(serialsOf(db)).toEqual(['SN-1@o1', 'SN-2@o1']);
+  });
+
+  it('finds an order by a shipped serial with one index probe', () => {
+    const db = openDatabase(freshFile());
+    cleanups.push(() => db.close());
+    migrate(db);
+    const plan = db
+      .prepare<[string], { detail: string }>(
+        `EXPLAIN QUERY PLAN SELECT s.order_id FROM order_serials s JOIN orders o ON o.id = s.order_id WHERE s.serial = ? ORDER BY o.placed_at DESC LIMIT 1`,
+      )
+      .all('SN-1')
+      .map((r) => r.detail)
+      .join(' | ');
+    expect(plan).toMatch(/SEARCH s USING PRIMARY KEY \(serial=\?\)/);
+    expect(plan).not.toMatch(/SCAN/);
+  });
+});

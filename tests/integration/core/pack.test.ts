@@ -146,6 +146,64 @@ describe('the packing bench', () => {
     db.close();
   });
 
+  it('recalls a parcel whose order is stopped after it was packed, until it is pulled back', async () => {
+    fixture = openCore({ random: () => 0.99 });
+    await atBench(fixture, DEMO.packer, 'pack');
+    const order = findOrder(fixture.dataDir, NOT_ELECTRONICS);
+    await scan(fixture, order.number);
+    await scanAll(fixture, order.items);
+    await fixture.ok('pack.weight', {
+      grams: (await fixture.ok('pack.current', {}))!.expectedWeightG,
+      source: 'manual',
+    });
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ tone: 'good', message: 'verdict.pack.done' });
+    expect(await fixture.ok('pack.recalls', {})).toEqual([]);
+
+    // The label is printed, the parcel is on the outbound shelf — and the order system refunds it.
+    const raw = new Database(join(fixture.dataDir, 'station.db'));
+    raw.prepare("UPDATE orders SET status = 'refunded' WHERE id = ?").run(order.id);
+    raw.close();
+    const pushed = fixture.frames.length;
+    fixture.core.ordersChanged();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fixture.frames.slice(pushed).some((f) => f.t === 'event' && f.name === 'pack.changed')).toBe(true);
+    const recalls = await fixture.ok('pack.recalls', {});
+    expect(recalls).toMatchObject([{ orderId: order.id, orderNumber: order.number, orderStatus: 'refunded' }]);
+
+    // Pulled back: the packer scans the order; the recall is recorded and goes away.
+    expect(await scan(fixture, order.number)).toMatchObject({ tone: 'info', message: 'verdict.pack.pulledBack' });
+    expect(await fixture.ok('pack.recalls', {})).toEqual([]);
+    const db = inspectStation(fixture.dataDir);
+    const pulled = db
+      .prepare<[], { subject: string; payload: string }>(
+        "SELECT subject, payload FROM events WHERE type = 'pack.pulled_back'",
+      )
+      .all();
+    db.close();
+    expect(pulled).toHaveLength(1);
+    expect(pulled[0]!.subject).toBe(recalls[0]!.packageId);
+    expect(JSON.parse(pulled[0]!.payload)).toMatchObject({ orderNumber: order.number, orderStatus: 'refunded' });
+
+    // A parcel packed more than 30 days before its order is stopped left long ago: no recall.
+    const later = findOrder(fixture.dataDir, `${NOT_ELECTRONICS} AND o.id <> '${order.id}'`);
+    await scan(fixture, later.number);
+    await scanAll(fixture, later.items);
+    await fixture.ok('pack.weight', {
+      grams: (await fixture.ok('pack.current', {}))!.expectedWeightG,
+      source: 'manual',
+    });
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ tone: 'good' });
+    fixture.clock.advance(31 * 86_400_000);
+    const raw2 = new Database(join(fixture.dataDir, 'station.db'));
+    raw2.prepare("UPDATE orders SET status = 'cancelled' WHERE id = ?").run(later.id);
+    raw2.close();
+    expect(await fixture.ok('pack.recalls', {})).toEqual([]);
+    fixture.clock.advance(-2 * 86_400_000);
+    expect(await fixture.ok('pack.recalls', {})).toMatchObject([
+      { orderNumber: later.number, orderStatus: 'cancelled' },
+    ]);
+  });
+
   it('asks for the serial of a serialised product, and refuses the same serial twice', async () => {
     fixture = openCore({ random: () => 0.99 });
     const order = findOrder(

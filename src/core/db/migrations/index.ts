@@ -4,6 +4,7 @@ import { m0050Packing } from './0050-packing';
 import { m0060Returns } from './0060-returns';
 import { m0070Review } from './0070-review';
 import { m0110FraudReview } from './0110-fraud-review';
+import { m0120OrderLookups } from './0120-order-lookups';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0060Returns,
   m0070Review,
   m0110FraudReview,
+  m0120OrderLookups,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

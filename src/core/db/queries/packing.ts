@@ -10,6 +10,16 @@ export type PackOrderLine = {
   weightG: number;
   priceCents: number;
   serialised: boolean;
+  imageUrl: string | null;
+};
+
+/** A packed parcel whose order was stopped after it was packed: it must not leave. */
+export type PackRecall = {
+  packageId: string;
+  orderId: string;
+  orderNumber: string;
+  orderStatus: string;
+  completedAt: number;
 };
 
 export type PackOrder = {
@@ -85,7 +95,7 @@ export function packingQueries(db: Db) {
   );
   const lines = db.prepare<[string], Omit<PackOrderLine, 'serialised'> & { serialised: number }>(
     `SELECT l.line_no AS lineNo, l.product_id AS productId, p.sku, p.name, p.category, l.quantity, p.weight_g AS weightG,
-            p.price_cents AS priceCents, p.serialised
+            p.price_cents AS priceCents, p.serialised, p.image_url AS imageUrl
        FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = ? ORDER BY l.line_no`,
   );
   const openAt = db.prepare<[string], PackageRow>("SELECT * FROM packages WHERE station_id = ? AND status = 'packing'");
@@ -116,11 +126,26 @@ export function packingQueries(db: Db) {
   const setStatus = db.prepare('UPDATE packages SET status = ?, completed_at = ? WHERE id = ?');
   const setWeight = db.prepare('UPDATE packages SET weight_g = ?, weight_source = ?, weight_outcome = ? WHERE id = ?');
   const confirmSecond = db.prepare('UPDATE packages SET second_shipment_confirmed = 1 WHERE id = ?');
+  const recalls = db.prepare<[number], PackRecall>(
+    `SELECT p.id AS packageId, p.order_id AS orderId, p.order_number AS orderNumber, o.status AS orderStatus,
+            p.completed_at AS completedAt
+       FROM orders o JOIN packages p ON p.order_id = o.id
+      WHERE o.status IN ('cancelled', 'refunded', 'on_hold') AND p.status = 'done' AND p.completed_at >= ?
+        AND NOT EXISTS (SELECT 1 FROM events e WHERE e.subject = p.id AND e.type = 'pack.pulled_back')
+      ORDER BY p.completed_at DESC LIMIT 50`,
+  );
   const inspections = db.prepare<[string], InspectionRow>(
     'SELECT * FROM qc_inspections WHERE package_id = ? ORDER BY round, unit_no',
   );
 
   return {
+    /**
+     * Parcels packed here since `since` whose order the order system stopped afterwards
+     * (cancelled, refunded, on hold) and that nobody has pulled back yet.
+     */
+    recalls(since: number): PackRecall[] {
+      return recalls.all(since);
+    },
     /** An order with its lines and what the bench needs of each product. */
     order(orderId: string): PackOrder | null {
       const head = order.get(orderId);

@@ -11,6 +11,8 @@ export class PolicyStore {
   readonly #db: Db;
   readonly #log: Logger | null;
   readonly #cache = new Map<PolicyKind, unknown[]>();
+  /** Exact versions: a (kind, id, version) never changes once written, so it is parsed once. */
+  readonly #exact = new Map<string, unknown>();
 
   constructor(db: Db, log: Logger | null = null) {
     this.#db = db;
@@ -51,17 +53,22 @@ export class PolicyStore {
    * re-read under version 3 even after version 4 arrived.
    */
   exact<K extends PolicyKind>(kind: K, id: string, version: number): PolicyDocument<K> | null {
+    const key = `${kind}\u0000${id}\u0000${version}`;
+    if (this.#exact.has(key)) return this.#exact.get(key) as PolicyDocument<K> | null;
     const row = this.#db
       .prepare<[string, string, number], { document: string }>(
         'SELECT document FROM policies WHERE kind = ? AND id = ? AND version = ?',
       )
       .get(kind, id, version);
-    if (!row) return null;
-    const parsed = POLICY_SCHEMAS[kind].safeParse(JSON.parse(row.document));
-    return parsed.success ? (parsed.data as PolicyDocument<K>) : null;
+    const parsed = row ? POLICY_SCHEMAS[kind].safeParse(JSON.parse(row.document)) : null;
+    const document = parsed?.success ? (parsed.data as PolicyDocument<K>) : null;
+    // A version not there yet may arrive with the next sync: only what was found is kept.
+    if (document) this.#exact.set(key, document);
+    return document;
   }
 
   invalidate(): void {
     this.#cache.clear();
+    this.#exact.clear();
   }
 }

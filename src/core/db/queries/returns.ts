@@ -158,8 +158,9 @@ export function returnsQueries(db: Db) {
     `SELECT p.order_id FROM package_units u JOIN packages p ON p.id = u.package_id WHERE u.serial = ? AND p.status = 'done'
       ORDER BY p.completed_at DESC LIMIT 1`,
   );
-  const orderBySerialJson = db.prepare<[string], { order_id: string }>(
-    `SELECT l.order_id FROM order_lines l, json_each(l.serials) s WHERE l.serials IS NOT NULL AND s.value = ? LIMIT 1`,
+  const orderBySerialShipped = db.prepare<[string], { order_id: string }>(
+    `SELECT s.order_id FROM order_serials s JOIN orders o ON o.id = s.order_id WHERE s.serial = ?
+      ORDER BY o.placed_at DESC LIMIT 1`,
   );
   const search = db.prepare<[string, string], { productId: string; sku: string; name: string; brand: string }>(
     `SELECT p.id AS productId, p.sku, p.name, b.name AS brand FROM products p JOIN brands b ON b.id = p.brand_id
@@ -233,7 +234,7 @@ export function returnsQueries(db: Db) {
     packedUnits: (orderId: string) => packedUnits.all(orderId),
     /** The order a serial left in: the local outbound record first, then the order system's. */
     orderOfSerial: (serial: string): string | null =>
-      orderBySerial.get(serial)?.order_id ?? orderBySerialJson.get(serial)?.order_id ?? null,
+      orderBySerial.get(serial)?.order_id ?? orderBySerialShipped.get(serial)?.order_id ?? null,
     search: (query: string) => search.all(query, `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
     setApproval: (caseId: string, approval: string | null): void => {
       setApproval.run(approval, caseId);

@@ -363,6 +363,7 @@ export const en = {
       scanOrderFirst: 'Scan an order or a tote first.',
       cancelled: 'Parcel of order {{number}} cancelled.',
       stopped: 'STOP: order {{number}} is {{status}} in the order system. Do not ship it.',
+      pulledBack: 'Parcel of order {{number}} pulled back ({{status}}). It must not ship.',
       confirmFirst: 'Order {{number}} was shipped recently: scan CONFIRM to ship it again, or CANCEL.',
       serialExpected: 'Scan the serial number of {{name}}.',
       onHold: 'Order {{number}} is on QC hold.',
@@ -484,6 +485,12 @@ export const en = {
     undo: 'UNDO (F3)',
     cancel: 'CANCEL (F4)',
     cancelReason: 'Cancelled at the bench',
+    recalls: {
+      title_one: 'STOP — pull {{count}} parcel back',
+      title_other: 'STOP — pull {{count}} parcels back',
+      hint: 'Their orders were stopped after they were packed. Take each one off the outbound shelf, then scan its order.',
+      row: '{{status}} after it was packed ({{time}})',
+    },
     status: {
       packing: 'Packing',
       qc_pending: 'Waiting for QC',

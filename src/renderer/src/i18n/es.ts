@@ -365,6 +365,7 @@ export const es: Messages = {
       scanOrderFirst: 'Escanea primero un pedido o una caja de picking.',
       cancelled: 'Paquete del pedido {{number}} cancelado.',
       stopped: 'ALTO: el pedido {{number}} está {{status}} en el sistema de pedidos. No lo envíes.',
+      pulledBack: 'Paquete del pedido {{number}} retirado ({{status}}). No debe enviarse.',
       confirmFirst: 'El pedido {{number}} se envió hace poco: escanea CONFIRMAR para enviarlo de nuevo, o CANCELAR.',
       serialExpected: 'Escanea el número de serie de {{name}}.',
       onHold: 'El pedido {{number}} está retenido por calidad.',
@@ -490,6 +491,12 @@ export const es: Messages = {
     undo: 'DESHACER (F3)',
     cancel: 'CANCELAR (F4)',
     cancelReason: 'Cancelado en el puesto',
+    recalls: {
+      title_one: 'ALTO — retira {{count}} paquete',
+      title_other: 'ALTO — retira {{count}} paquetes',
+      hint: 'Sus pedidos se detuvieron después de empaquetarlos. Saca cada uno de la estantería de salida y escanea su pedido.',
+      row: '{{status}} después de empaquetarlo ({{time}})',
+    },
     status: {
       packing: 'Empacando',
       qc_pending: 'Espera control de calidad',

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../i18n/text';
+import type { PackRecall } from '#shared/contract/pack';
 import { usePackStore } from '../stores/packing';
 
 /**
@@ -16,6 +17,7 @@ export function Pack() {
   const undo = usePackStore((s) => s.undo);
   const cancel = usePackStore((s) => s.cancel);
   const weigh = usePackStore((s) => s.weigh);
+  const recalls = usePackStore((s) => s.recalls);
   const [grams, setGrams] = useState('');
 
   useEffect(() => {
@@ -56,6 +58,7 @@ export function Pack() {
         <h1 id="pack-title" className="screen-title">
           {t('benches.pack')}
         </h1>
+        <Recalls recalls={recalls} />
         <p className="prompt prompt-info" data-testid="pack-prompt">
           {t('pack.scanOrder')}
         </p>
@@ -83,6 +86,7 @@ export function Pack() {
           {view.customerFirstName ? ` · ${t('pack.customer')} ${view.customerFirstName}` : ''}
         </span>
       </div>
+      <Recalls recalls={recalls} />
       <p className={`prompt prompt-${promptTone}`} data-testid="pack-prompt" data-prompt={view.prompt}>
         {view.status === 'packing' || view.prompt === 'qc'
           ? t(`pack.prompt.${view.prompt}`, { left, status })
@@ -119,7 +123,14 @@ export function Pack() {
                     data-sku={line.sku}
                   >
                     <td className="mono">{line.sku}</td>
-                    <td>{line.name}</td>
+                    <td>
+                      <span className="item-cell">
+                        {line.imageUrl && isLocalImage(line.imageUrl) ? (
+                          <img className="item-image" src={line.imageUrl} alt="" width={48} height={48} />
+                        ) : null}
+                        <span>{line.name}</span>
+                      </span>
+                    </td>
                     <td className="qty">
                       {complete ? '✓ ' : ''}
                       {line.scanned} / {line.quantity}
@@ -179,4 +190,35 @@ export function Pack() {
       </div>
     </section>
   );
+}
+
+/**
+ * Parcels packed here whose order the order system stopped afterwards: a red list at the top of
+ * the bench until each is pulled back (its order scanned).
+ */
+function Recalls({ recalls }: { recalls: PackRecall[] }) {
+  const { t } = useTranslation();
+  if (recalls.length === 0) return null;
+  return (
+    <div className="recalls" role="alert" data-testid="pack-recalls">
+      <h2>{t('pack.recalls.title', { count: recalls.length })}</h2>
+      <p>{t('pack.recalls.hint')}</p>
+      <ul>
+        {recalls.map((r) => (
+          <li key={r.packageId} data-order={r.orderNumber}>
+            <strong className="mono">{r.orderNumber}</strong> —{' '}
+            {t('pack.recalls.row', {
+              status: t(`orderStatus.${r.orderStatus}`, { defaultValue: r.orderStatus }),
+              time: new Date(r.completedAt).toLocaleString(),
+            })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Only pictures the page may show offline and under its CSP: inline data or the core's own. */
+function isLocalImage(url: string): boolean {
+  return url.startsWith('data:image/') || url.startsWith('/');
 }

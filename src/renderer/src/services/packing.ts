@@ -3,6 +3,7 @@ import { callCore } from './core';
 
 export const packService = {
   current: () => callCore('pack.current', {}),
+  recalls: () => callCore('pack.recalls', {}),
   weigh: (grams: number, source: 'scale' | 'manual') => callCore('pack.weight', { grams, source }),
   done: () => callCore('pack.done', {}),
   undo: () => callCore('pack.undo', {}),

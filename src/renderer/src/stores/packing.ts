@@ -1,11 +1,13 @@
 import { create } from 'zustand';
 import type { MethodOutput } from '#shared/contract/index';
-import type { PackView, QcView } from '#shared/contract/pack';
+import type { PackRecall, PackView, QcView } from '#shared/contract/pack';
 import type { BenchErrorShape } from '#shared/contract/errors';
 import { packService, qcService } from '../services/packing';
 
 type PackState = {
   view: PackView | null;
+  /** Parcels packed here whose order was stopped since: they must be pulled back. */
+  recalls: PackRecall[];
   error: BenchErrorShape | null;
   load: () => Promise<void>;
   changed: (view: PackView | null) => void;
@@ -21,11 +23,22 @@ export const usePackStore = create<PackState>()((set) => {
     if (result.ok) set({ view: result.value, error: null });
     else set({ error: result.error });
   };
+  const refreshRecalls = async (): Promise<void> => {
+    const recalls = await packService.recalls();
+    if (recalls.ok) set({ recalls: recalls.value });
+  };
   return {
     view: null,
+    recalls: [],
     error: null,
-    load: async () => apply(await packService.current()),
-    changed: (view) => set({ view }),
+    load: async () => {
+      apply(await packService.current());
+      await refreshRecalls();
+    },
+    changed: (view) => {
+      set({ view });
+      void refreshRecalls();
+    },
     weigh: async (grams) => apply(await packService.weigh(grams, 'manual')),
     done: async () => apply(await packService.done()),
     undo: async () => apply(await packService.undo()),

@@ -1,0 +1,224 @@
+/**
+ * returns.scan — the core's verdict for each scan at the returns bench, with the catalogue and the
+ * returns of a big company in the station database: 1,000,000 products (one EAN-13 each) and
+ * 200,000 shipped orders with an RMA each (DESIGN.md's budget: `scan.submit` → verdict p99 ≤ 2 ms).
+ *
+ * The core runs in this process (the same `Core` the hosts run, called the way a window's
+ * connection calls it: input parsed, role checked, output parsed), on a real station database
+ * with WAL and `synchronous=FULL` — every scan is a committed, fsync'd transaction, as at the bench.
+ * A returns clerk processes random RMAs by scans alone: the RMA number (or its return tracking
+ * number, or the serial of its item), each item's barcode, GOOD, and DONE; the verdict time of
+ * every scan is a sample. Timed: `core.call('scan.submit')` from call to answer.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { withCheckDigit } from '#shared/barcode/gtin';
+import { DEMO, openCore, type CoreFixture } from '../tests/support/core-fixture';
+import { tempDir } from '../tests/support/paths';
+import { log, micros, percentile, round, runBenchmark } from './support/figures';
+
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1_000_000);
+const RMAS = Number(process.env.BENCH_RMAS ?? 200_000);
+/** Returns processed while measuring; each is 4–8 scans. */
+const CASES = Number(process.env.BENCH_CASES ?? 1000);
+const WARMUP_CASES = 40;
+const DAY = 86_400_000;
+const CATEGORIES = ['apparel', 'footwear', 'home'] as const;
+
+/** A product's barcode: EAN-13 with a valid check digit, in a GS1 prefix the demo does not use. */
+const ean = (n: number): string => withCheckDigit(`29${String(n).padStart(10, '0')}`);
+const serialOf = (n: number): string => `BSN${String(n).padStart(8, '0')}`;
+
+function seedBigCompany(dataDir: string, now: number): void {
+  const db = new Database(join(dataDir, 'station.db'));
+  db.pragma('journal_mode = WAL');
+  const started = performance.now();
+  const product = db.prepare(
+    `INSERT INTO products (id, sku, brand_id, name, category, weight_g, price_cents, currency, serialised, return_window_days)
+     VALUES (?, ?, 'brand-northwind', ?, ?, ?, ?, 'EUR', ?, 30)`,
+  );
+  const barcode = db.prepare(`INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, 'ean13')`);
+  const order = db.prepare(
+    `INSERT INTO orders (id, number, brand_id, customer_id, status, placed_at, ship_to, packed_weight_g)
+     VALUES (?, ?, 'brand-northwind', NULL, 'shipped', ?, '{"name":"Alex","city":"Lyon","country":"FR"}', ?)`,
+  );
+  const orderLine = db.prepare(
+    `INSERT INTO order_lines (order_id, line_no, product_id, quantity, serials) VALUES (?, ?, ?, 1, ?)`,
+  );
+  const rma = db.prepare(
+    `INSERT INTO rmas (id, number, order_id, status, return_tracking, requested_resolution, created_at)
+     VALUES (?, ?, ?, 'authorized', ?, 'refund', ?)`,
+  );
+  const rmaLine = db.prepare(
+    `INSERT INTO rma_lines (rma_id, line_no, product_id, quantity, reason) VALUES (?, ?, ?, 1, 'changed_mind')`,
+  );
+  db.transaction(() => {
+    for (let i = 0; i < PRODUCTS; i++) {
+      const id = `bp-${i}`;
+      // Every 50th product is serialised: its RMAs can be found by the serial of the item.
+      product.run(
+        id,
+        `BSKU-${i}`,
+        `Bench product ${i}`,
+        CATEGORIES[i % 3]!,
+        300 + (i % 700),
+        1999 + (i % 80) * 100,
+        i % 50 === 0 ? 1 : 0,
+      );
+      barcode.run(`0${ean(i)}`, id);
+    }
+    for (let i = 0; i < RMAS; i++) {
+      const orderId = `bo-${i}`;
+      const lines = 1 + (i % 3);
+      order.run(orderId, `BN${String(i).padStart(8, '0')}`, now - (4 + (i % 15)) * DAY, 400 * lines);
+      for (let line = 1; line <= lines; line++) {
+        const p = (i * 7 + line * 104_729) % PRODUCTS;
+        const serials = p % 50 === 0 ? JSON.stringify([serialOf(i * 3 + line)]) : null;
+        orderLine.run(orderId, line, `bp-${p}`, serials);
+      }
+      rma.run(
+        `br-${i}`,
+        `RMA-9${String(i).padStart(7, '0')}`,
+        orderId,
+        `RT9${String(i).padStart(11, '0')}`,
+        now - 2 * DAY,
+      );
+      for (let line = 1; line <= lines; line++)
+        rmaLine.run(`br-${i}`, line, `bp-${(i * 7 + line * 104_729) % PRODUCTS}`);
+    }
+  })();
+  db.exec('ANALYZE');
+  db.close();
+  log(`seeded ${PRODUCTS} products and ${RMAS} orders + RMAs in ${round((performance.now() - started) / 1000, 1)} s`);
+}
+
+type Case = { lookup: string; bySerial: boolean; units: { code: string; serial: string | null }[] };
+
+/** RMA i, looked up by its number, its return tracking number, or (serialised) an item's serial. */
+function caseOf(i: number): Case {
+  const lines = 1 + (i % 3);
+  const units = Array.from({ length: lines }, (_, index) => {
+    const line = index + 1;
+    const p = (i * 7 + line * 104_729) % PRODUCTS;
+    return { code: ean(p), serial: p % 50 === 0 ? serialOf(i * 3 + line) : null };
+  });
+  const withSerial = units.find((u) => u.serial !== null);
+  const bySerial = withSerial !== undefined && i % 2 === 0;
+  const lookup = bySerial
+    ? withSerial.serial!
+    : i % 3 === 0
+      ? `RT9${String(i).padStart(11, '0')}`
+      : `RMA-9${String(i).padStart(7, '0')}`;
+  return { lookup, bySerial, units };
+}
+
+/** One-row transactions committed with the station's settings (WAL, synchronous=FULL). */
+function bareCommits(dir: string): { p50: number; p99: number } {
+  const db = new Database(join(dir, 'bare.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (x INTEGER) STRICT');
+  const insert = db.prepare('INSERT INTO t VALUES (?)');
+  const once = db.transaction((i: number) => insert.run(i));
+  const times = new Float64Array(1000);
+  for (let i = 0; i < times.length; i++) {
+    const start = process.hrtime.bigint();
+    once(i);
+    times[i] = micros(start, process.hrtime.bigint());
+  }
+  db.close();
+  times.sort();
+  return { p50: round(percentile(times, 50) / 1000, 3), p99: round(percentile(times, 99) / 1000, 3) };
+}
+
+runBenchmark('returns.scan', async () => {
+  const temp = tempDir('benchline-bench-returns-');
+  let fixture: CoreFixture | null = null;
+  try {
+    const clock = { now: () => Date.now(), advance: () => undefined, set: () => undefined };
+    // The demo station first (operators, policies, brands), then the big company beside it.
+    openCore({ dataDir: temp.dir, clock }).core.close();
+    seedBigCompany(temp.dir, Date.now());
+    fixture = openCore({ dataDir: temp.dir, clock });
+    const f = fixture;
+    await f.ok('auth.login', { badge: DEMO.returns.badge, pin: DEMO.returns.pin });
+    await f.ok('session.bench', { bench: 'returns' });
+
+    const samples: number[] = [];
+    const byKind = {
+      lookup: [] as number[],
+      serialLookup: [] as number[],
+      item: [] as number[],
+      serial: [] as number[],
+      good: [] as number[],
+      done: [] as number[],
+    };
+    const scan = async (code: string, kind: keyof typeof byKind, measure: boolean): Promise<string> => {
+      const start = process.hrtime.bigint();
+      const result = await f.core.call('scan.submit', { code, source: 'wedge' }, connection);
+      const end = process.hrtime.bigint();
+      if (!result.ok) throw new Error(`scan ${code}: ${result.error.code} ${result.error.message}`);
+      const verdict = result.value as { tone: string; message: string };
+      if (measure) {
+        samples.push(micros(start, end));
+        byKind[kind].push(micros(start, end));
+      }
+      return `${verdict.tone} ${verdict.message}`;
+    };
+    const connection = f.core.attach(() => undefined).id;
+
+    // Random RMAs, never the same one twice (a closed RMA is refused, as at a real bench).
+    let seed = 12345;
+    const used = new Set<number>();
+    const next = (): number => {
+      for (;;) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        const i = seed % RMAS;
+        if (!used.has(i)) {
+          used.add(i);
+          return i;
+        }
+      }
+    };
+    const started = performance.now();
+    for (let n = 0; n < WARMUP_CASES + CASES; n++) {
+      const measure = n >= WARMUP_CASES;
+      const c = caseOf(next());
+      const opened = await scan(c.lookup, c.bySerial ? 'serialLookup' : 'lookup', measure);
+      if (!opened.includes('returns.opened')) throw new Error(`${c.lookup}: ${opened}`);
+      for (const unit of c.units) {
+        await scan(unit.code, 'item', measure);
+        if (unit.serial) await scan(unit.serial, 'serial', measure);
+        await scan('CMD:GOOD', 'good', measure);
+      }
+      const closed = await scan('CMD:DONE', 'done', measure);
+      if (!closed.includes('returns.closed')) throw new Error(`DONE: ${closed}`);
+    }
+    log(`${samples.length} scans over ${CASES} returns in ${round((performance.now() - started) / 1000, 1)} s`);
+
+    const sorted = Float64Array.from(samples).sort();
+    const p99 = (values: number[]): number =>
+      values.length > 0 ? round(percentile(Float64Array.from(values).sort(), 99) / 1000, 3) : -1;
+    const commits = bareCommits(temp.dir);
+    return {
+      products: PRODUCTS,
+      rmas: RMAS,
+      scans: samples.length,
+      p50_ms: round(percentile(sorted, 50) / 1000, 3),
+      p99_ms: round(percentile(sorted, 99) / 1000, 3),
+      max_ms: round(sorted[sorted.length - 1]! / 1000, 3),
+      lookup_p99_ms: p99(byKind.lookup),
+      serial_lookups: byKind.serialLookup.length,
+      serial_lookup_p99_ms: p99(byKind.serialLookup),
+      item_p99_ms: p99(byKind.item),
+      good_p99_ms: p99(byKind.good),
+      done_p99_ms: p99(byKind.done),
+      // The floor under every scan: one fsync'd commit of a one-row insert, same disk, same run.
+      bare_commit_p50_ms: commits.p50,
+      bare_commit_p99_ms: commits.p99,
+    };
+  } finally {
+    fixture?.close();
+    temp.remove();
+  }
+});
