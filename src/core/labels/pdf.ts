@@ -34,7 +34,13 @@ function parsedFont(fonts: FontSet, key: FontKey): object {
     parsedFonts.set(fonts, perSet);
   }
   let font = perSet.get(key);
-  if (!font) {
+  if (font) {
+    // fontkit caches glyph objects with the characters they were first met for; the subsetting
+    // of a previous document meets some (components of accented or Greek capitals) without
+    // any, and a later document would lose their text (pdftotext would read "RM" for "RMA").
+    // A fresh glyph cache per document keeps every document's text right.
+    if ('_glyphs' in font) (font as { _glyphs: object })._glyphs = {};
+  } else {
     const scratch = new PDFDocument({ autoFirstPage: false, font: null as unknown as string });
     scratch.registerFont(key, fonts.bytes(key));
     scratch.font(key);

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CarrierLabel } from '#shared/labels/data';
 import { LABEL_MEDIA, LABEL_TYPES, type BarcodeElement, type Label, type Media } from '#shared/labels/model';
@@ -98,6 +102,22 @@ describe('round trip: every barcode of every template decodes to the data meant'
       await expectAllDecode(label, rasters, 203);
     });
   }
+
+  it('keeps the text of each PDF readable when documents follow one another (shared fonts)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'benchline-text-'));
+    try {
+      // The shipping label's Greek capitals use "A" as a component; the next label must keep its "A".
+      for (const type of ['shipping', 'licence_plate', 'shipping', 'licence_plate'] as const) {
+        const label = renderer.layout(sampleRequest(type, NOW, 'DEMO-01'), '4x6', 'en');
+        const path = join(dir, `${type}.pdf`);
+        writeFileSync(path, (await renderer.render(label, profile('4x6', 203))).bytes);
+        const text = execFileSync('pdftotext', [path, '-']).toString().replace(/\s+/g, ' ');
+        expect(text).toContain(type === 'shipping' ? 'Αλεξάνδρα Παπαδοπούλου' : 'RMA RMA-TEST');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('at 300 dpi too (shipping label, SSCC)', async () => {
     const label = renderer.layout(sampleRequest('shipping', NOW, 'DEMO-01'), '4x6', 'en');
