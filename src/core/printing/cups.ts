@@ -120,13 +120,19 @@ export class CupsClient {
     return { externalId: id, printed: false };
   }
 
-  /** Where a job sent earlier stands: still in the queue, completed, or no longer known. */
-  async jobState(queue: string, externalId: string): Promise<SpooledState> {
-    const pending = await this.#run(this.#lpstat, ['-o', queue]);
-    if (pending.code === 0 && listsJob(pending.stdout, externalId)) return 'pending';
-    const done = await this.#run(this.#lpstat, ['-W', 'completed', '-o', queue]);
-    if (done.code === 0 && listsJob(done.stdout, externalId)) return 'completed';
-    return 'unknown';
+  /** Where jobs sent earlier to a queue stand: still in it, completed, or no longer known. */
+  async jobStates(queue: string, externalIds: string[]): Promise<Map<string, SpooledState>> {
+    const [pending, done] = await Promise.all([
+      this.#run(this.#lpstat, ['-o', queue]),
+      this.#run(this.#lpstat, ['-W', 'completed', '-o', queue]),
+    ]);
+    const states = new Map<string, SpooledState>();
+    for (const id of externalIds) {
+      if (pending.code === 0 && listsJob(pending.stdout, id)) states.set(id, 'pending');
+      else if (done.code === 0 && listsJob(done.stdout, id)) states.set(id, 'completed');
+      else states.set(id, 'unknown');
+    }
+    return states;
   }
 
   #run(command: string, args: string[], input?: Buffer): Promise<Run> {

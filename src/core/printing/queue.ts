@@ -48,7 +48,8 @@ export type PrintQueueDeps = {
 export class PrintQueue {
   readonly #deps: PrintQueueDeps;
   readonly #active = new Set<Promise<unknown>>();
-  readonly #watching = new Set<string>();
+  readonly #watching = new Map<string, { queue: string; externalId: string; since: number }>();
+  #follower: Promise<void> | null = null;
   #pumping = false;
   #again = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -189,12 +190,22 @@ export class PrintQueue {
     };
   }
 
-  /** Renders a job's document if it has none yet; returns it. */
+  /** A job's document, rendered and stored now if it never was (a download, a preview). */
   async document(job: JobSummaryRow): Promise<{ bytes: Buffer; contentType: string; pages: number }> {
-    const { queries, renderer, clock } = this.#deps;
+    const rendered = await this.#render(job);
+    if (rendered.fresh) {
+      if (!this.#deps.db.open) throw new Error('the station database is closed');
+      this.#deps.queries.setDocument(job.id, rendered.bytes, rendered.contentType, rendered.pages, this.#deps.clock());
+    }
+    return rendered;
+  }
+
+  /** A job's stored document, or a new rendering of it (`fresh`, not stored yet). */
+  async #render(job: JobSummaryRow): Promise<{ bytes: Buffer; contentType: string; pages: number; fresh: boolean }> {
+    const { queries, renderer } = this.#deps;
     const stored = queries.job(job.id);
     if (stored?.document && stored.content_type)
-      return { bytes: stored.document, contentType: stored.content_type, pages: stored.pages ?? 1 };
+      return { bytes: stored.document, contentType: stored.content_type, pages: stored.pages ?? 1, fresh: false };
     const label = renderer.layout(requestOf(job), job.media, job.language as Language);
     const rendered = await renderer.render(label, {
       format: job.format,
@@ -206,9 +217,7 @@ export class PrintQueue {
       copies: job.copies,
       zplFont: job.zpl_font,
     });
-    if (!this.#deps.db.open) throw new Error('the station database is closed');
-    queries.setDocument(job.id, rendered.bytes, rendered.contentType, label.pages.length, clock());
-    return { bytes: rendered.bytes, contentType: rendered.contentType, pages: label.pages.length };
+    return { bytes: rendered.bytes, contentType: rendered.contentType, pages: label.pages.length, fresh: true };
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {
@@ -259,9 +268,9 @@ export class PrintQueue {
   async #process(job: JobSummaryRow): Promise<void> {
     const { queries, clock, db } = this.#deps;
     if (this.#stopped || !db.open) return;
-    let document: { bytes: Buffer; contentType: string; pages: number };
+    let document: { bytes: Buffer; contentType: string; pages: number; fresh: boolean };
     try {
-      document = await this.document(job);
+      document = await this.#render(job);
     } catch (error) {
       this.#fail(
         job,
@@ -272,10 +281,14 @@ export class PrintQueue {
       );
       return;
     }
+    // A new rendering is stored with the job's next step: one commit, not two.
+    const stored = document.fresh
+      ? { document: document.bytes, content_type: document.contentType, pages: document.pages }
+      : {};
     const printer = job.printer_id ? queries.printer(job.printer_id) : undefined;
     const autoPrint = job.forced === 1 || job.attempts > 0 || this.profile(job.label_type).autoPrint;
     if (!printer || !autoPrint) {
-      this.#transition(job, { status: 'held', next_attempt_at: null }, 'print.held', {
+      this.#transition(job, { status: 'held', next_attempt_at: null, ...stored }, 'print.held', {
         reason: printer ? 'automatic printing is off for this label type' : 'no printer is assigned to this label type',
       });
       return;
@@ -289,13 +302,14 @@ export class PrintQueue {
         error instanceof TransportError
           ? error
           : new TransportError('LP_FAILED', (error as Error).message, { retryable: true });
-      this.#fail({ ...job, attempts: attempt - 1 }, failure, clock());
+      this.#fail({ ...job, attempts: attempt - 1 }, failure, clock(), stored);
       return;
     }
     if (!db.open) return;
     this.#transition(
       job,
       {
+        ...stored,
         status: 'sent',
         attempts: attempt,
         external_id: result.externalId,
@@ -357,48 +371,61 @@ export class PrintQueue {
     }
   }
 
-  /** Follows a job CUPS accepted until CUPS completes it (or for two minutes). */
+  /**
+   * Follows a job CUPS accepted until CUPS completes it. One follower for all such jobs: each
+   * round asks CUPS once per queue (two `lpstat` calls), however many jobs are in flight. A job
+   * not completed within two minutes of being sent is left to CUPS (it stays "sent").
+   */
   #watch(job: JobSummaryRow): void {
     if (this.#watching.has(job.id) || !job.external_id || !job.printer_id) return;
     const printer = this.#deps.queries.printer(job.printer_id);
     if (!printer?.queue) return;
-    this.#watching.add(job.id);
-    const queue = printer.queue;
-    const externalId = job.external_id;
-    const started = Date.now();
-    void this.#track(
-      (async () => {
-        try {
-          while (!this.#stopped && Date.now() - started < WATCH_MS) {
-            const state = await this.#deps.cups.jobState(queue, externalId);
-            if (!this.#deps.db.open || this.#stopped) return;
-            if (state === 'completed') {
-              const current = this.#deps.queries.summary(job.id);
-              if (current?.status === 'sent')
-                this.#transition(current, { status: 'printed', printed_at: this.#deps.clock() }, 'print.printed', {
-                  attempt: current.attempts,
-                  confirmedBy: 'cups',
-                  externalId,
-                });
-              return;
-            }
-            await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
-          }
-        } finally {
-          this.#watching.delete(job.id);
-        }
-      })(),
-    );
+    this.#watching.set(job.id, { queue: printer.queue, externalId: job.external_id, since: Date.now() });
+    if (this.#follower) return;
+    this.#follower = this.#track(this.#follow()).finally(() => {
+      this.#follower = null;
+    });
   }
 
-  #fail(job: JobSummaryRow, error: TransportError, now: number): void {
+  async #follow(): Promise<void> {
+    while (this.#watching.size > 0 && !this.#stopped) {
+      await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
+      const queues = new Map<string, string[]>();
+      for (const watched of this.#watching.values())
+        queues.set(watched.queue, [...(queues.get(watched.queue) ?? []), watched.externalId]);
+      for (const [queue, ids] of queues) {
+        const states = await this.#deps.cups.jobStates(queue, ids);
+        if (!this.#deps.db.open || this.#stopped) return;
+        for (const [jobId, watched] of [...this.#watching]) {
+          if (watched.queue !== queue) continue;
+          if (states.get(watched.externalId) === 'completed') {
+            this.#watching.delete(jobId);
+            const current = this.#deps.queries.summary(jobId);
+            if (current?.status === 'sent')
+              this.#transition(current, { status: 'printed', printed_at: this.#deps.clock() }, 'print.printed', {
+                attempt: current.attempts,
+                confirmedBy: 'cups',
+                externalId: watched.externalId,
+              });
+          } else if (Date.now() - watched.since > WATCH_MS) this.#watching.delete(jobId);
+        }
+      }
+    }
+  }
+
+  #fail(
+    job: JobSummaryRow,
+    error: TransportError,
+    now: number,
+    extra: Parameters<PrintingQueries['update']>[1] = {},
+  ): void {
     if (!this.#deps.db.open) return;
     const attempts = job.attempts + (error.code === 'RENDER_FAILED' || error.code === 'INTERRUPTED' ? 0 : 1);
     const automatic = error.retryable && !error.sent && attempts > 0 && attempts <= BACKOFF_MS.length;
     const retryAt = automatic ? now + BACKOFF_MS[attempts - 1]! : null;
     this.#transition(
       job,
-      { status: 'failed', attempts, error: error.message, error_code: error.code, next_attempt_at: retryAt },
+      { ...extra, status: 'failed', attempts, error: error.message, error_code: error.code, next_attempt_at: retryAt },
       'print.failed',
       { attempt: attempts, code: error.code, message: error.message, retryAt, maybePrinted: error.sent },
     );

@@ -82,31 +82,44 @@ export class PrintService {
 
   /** Pack DONE: the shipping label and the branded insert. */
   packCompleted(packageId: string): void {
-    this.#hook('shipping label', () => this.#data.shipping(packageId, this.#deps.clock()));
-    this.#hook('insert', () => this.#data.insert(packageId));
+    this.#hook({
+      'shipping label': () => this.#data.shipping(packageId, this.#deps.clock()),
+      insert: () => this.#data.insert(packageId),
+    });
   }
 
   /** A parcel went on QC hold: its hold label. */
   qcHeld(packageId: string): void {
-    this.#hook('hold label', () => this.#data.qcHold(packageId, this.#deps.clock()));
+    this.#hook({ 'hold label': () => this.#data.qcHold(packageId, this.#deps.clock()) });
   }
 
   /** A return item was routed: its bin label. */
   returnsRouted(caseId: string, itemNo: number): void {
-    this.#hook('bin label', () => this.#data.bin(caseId, itemNo));
+    this.#hook({ 'bin label': () => this.#data.bin(caseId, itemNo) });
   }
 
-  /** One label, in a transaction of its own: a label that fails does not take another with it. */
-  #hook(what: string, prepare: () => PreparedLabel | null): void {
+  /**
+   * Queues the labels of one workflow step in one commit; each label in a savepoint of its own,
+   * so a label that fails does not take another with it.
+   */
+  #hook(labels: Record<string, () => PreparedLabel | null>): void {
     try {
       this.#deps.db.transaction(() => {
-        const label = prepare();
-        if (label) this.#enqueue(label, { operatorId: this.#deps.operator(), forced: false });
+        for (const [what, prepare] of Object.entries(labels)) {
+          try {
+            this.#deps.db.transaction(() => {
+              const label = prepare();
+              if (label) this.#enqueue(label, { operatorId: this.#deps.operator(), forced: false });
+            })();
+          } catch (error) {
+            // The workflow's record is already committed; a label problem must not undo or hide it.
+            this.#deps.log.error({ err: error, what }, 'a label could not be queued');
+          }
+        }
       })();
       this.#deps.queue.kick();
     } catch (error) {
-      // The workflow's record is already committed; a label problem must not undo or hide it.
-      this.#deps.log.error({ err: error, what }, 'a label could not be queued');
+      this.#deps.log.error({ err: error }, 'labels could not be queued');
     }
   }
 

@@ -6,6 +6,7 @@ import { sessionService } from './services/session';
 import { WedgeListener } from './scan/wedge';
 import { useNoticeStore } from './stores/notices';
 import { usePackStore, useQcStore } from './stores/packing';
+import { usePrintingStore } from './stores/printing';
 import { useReturnsStore } from './stores/returns';
 import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
@@ -38,6 +39,7 @@ export function wireApp(): void {
   onCore('pack.changed', (view) => usePackStore.getState().changed(view));
   onCore('qc.changed', (view) => useQcStore.getState().changed(view));
   onCore('returns.changed', (view) => useReturnsStore.getState().changed(view));
+  onCore('print.changed', (job) => usePrintingStore.getState().changed(job));
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));
