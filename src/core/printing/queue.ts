@@ -243,7 +243,8 @@ export class PrintQueue {
           lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
         }
         await Promise.all(
-          [...lanes.values()].map(async (jobs) => {
+          [...lanes].map(async ([lane, jobs]) => {
+            if (lane === '') return this.#holdAll(jobs);
             for (const job of jobs) await this.#process(job);
           }),
         );
@@ -263,6 +264,55 @@ export class PrintQueue {
     if (at === null) return;
     this.#timer = setTimeout(() => this.kick(), Math.max(50, at - this.#deps.clock()));
     this.#timer.unref();
+  }
+
+  /**
+   * Jobs without a printer: rendered, stored and held, all in one commit — a parcel's label and
+   * insert are ready together, with one fsync instead of one each.
+   */
+  async #holdAll(jobs: JobSummaryRow[]): Promise<void> {
+    const { db, queries, events, clock } = this.#deps;
+    const done: {
+      job: JobSummaryRow;
+      document: { bytes: Buffer; contentType: string; pages: number; fresh: boolean };
+    }[] = [];
+    for (const job of jobs) {
+      if (this.#stopped || !db.open) return;
+      try {
+        done.push({ job, document: await this.#render(job) });
+      } catch (error) {
+        this.#fail(
+          job,
+          new TransportError('RENDER_FAILED', `The label could not be made: ${(error as Error).message}`, {
+            retryable: false,
+          }),
+          clock(),
+        );
+      }
+    }
+    if (!db.open || done.length === 0) return;
+    db.transaction(() => {
+      for (const { job, document } of done) {
+        queries.update(
+          job.id,
+          {
+            status: 'held',
+            next_attempt_at: null,
+            ...(document.fresh
+              ? { document: document.bytes, content_type: document.contentType, pages: document.pages }
+              : {}),
+          },
+          clock(),
+        );
+        events.append({
+          type: 'print.held',
+          operatorId: job.operator_id,
+          subject: job.id,
+          payload: { labelType: job.label_type, for: job.subject, reason: 'no printer is assigned to this label type' },
+        });
+      }
+    }).immediate();
+    for (const { job } of done) this.#deps.changed(job.id);
   }
 
   async #process(job: JobSummaryRow): Promise<void> {
