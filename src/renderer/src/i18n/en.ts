@@ -447,6 +447,9 @@ export const en = {
       addZpl: 'ZPL printer on the network',
       host: 'Host or IP',
       port: 'Port',
+      zplFont: 'Printer font',
+      zplFontHint:
+        '0 (built in, Latin), or a Unicode font stored on the printer, e.g. E:DEJAVU.TTF, for Greek and Cyrillic names.',
       add: 'Add printer',
       added: '{{name}} added.',
       assignments: 'What prints where',

@@ -454,6 +454,9 @@ export const es: Messages = {
       addZpl: 'Impresora ZPL en la red',
       host: 'Nombre o IP',
       port: 'Puerto',
+      zplFont: 'Fuente de la impresora',
+      zplFontHint:
+        '0 (integrada, latina) o una fuente Unicode guardada en la impresora, p. ej. E:DEJAVU.TTF, para nombres en griego y cirílico.',
       add: 'Añadir impresora',
       added: '{{name}} añadida.',
       assignments: 'Qué se imprime dónde',

@@ -58,7 +58,7 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
   const { t } = useTranslation();
   const push = useNoticeStore((s) => s.push);
   const [found, setFound] = useState<Discovery | null>(null);
-  const [zpl, setZpl] = useState({ name: '', host: '', port: '9100' });
+  const [zpl, setZpl] = useState({ name: '', host: '', port: '9100', font: '0' });
 
   const discover = async (): Promise<void> => {
     const result = await printerService.discover();
@@ -78,10 +78,11 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
       transport: 'raw9100',
       host: zpl.host,
       port: Number(zpl.port) || 9100,
+      zplFont: zpl.font === '' ? '0' : zpl.font,
     });
     if (!result.ok) return push('bad', errorText(t, result.error));
     push('good', t('printing.settings.added', { name: zpl.name }));
-    setZpl({ name: '', host: '', port: '9100' });
+    setZpl({ name: '', host: '', port: '9100', font: '0' });
     await reload();
   };
   const remove = async (printer: PrinterView): Promise<void> => {
@@ -192,6 +193,17 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
           value={zpl.port}
           onChange={(e) => setZpl({ ...zpl, port: e.target.value.replace(/\D/g, '') })}
         />
+        <label htmlFor="zpl-font">{t('printing.settings.zplFont')}</label>
+        <input
+          id="zpl-font"
+          className="input-big input-medium"
+          value={zpl.font}
+          aria-describedby="zpl-font-hint"
+          onChange={(e) => setZpl({ ...zpl, font: e.target.value.toUpperCase().trim() })}
+        />
+        <span id="zpl-font-hint" className="hint">
+          {t('printing.settings.zplFontHint')}
+        </span>
         <button type="submit" className="button-primary" disabled={zpl.name === '' || zpl.host === ''}>
           {t('printing.settings.add')}
         </button>
