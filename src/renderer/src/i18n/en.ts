@@ -429,6 +429,8 @@ export const en = {
     media: { '4x6': '4×6 in', '2x1': '2×1 in', cr80: 'ID card', a5: 'A5', a4: 'A4', letter: 'Letter' },
     settings: {
       title: 'Printers and labels',
+      summary: 'Printers, what prints where, test prints, label settings and the print queue.',
+      open: 'Printers and labels',
       printers: 'Printers',
       name: 'Name',
       transport: 'Connection',

@@ -436,6 +436,8 @@ export const es: Messages = {
     media: { '4x6': '4×6 pulg.', '2x1': '2×1 pulg.', cr80: 'Tarjeta', a5: 'A5', a4: 'A4', letter: 'Carta' },
     settings: {
       title: 'Impresoras y etiquetas',
+      summary: 'Impresoras, qué se imprime dónde, pruebas, ajustes de etiquetas y la cola de impresión.',
+      open: 'Impresoras y etiquetas',
       printers: 'Impresoras',
       name: 'Nombre',
       transport: 'Conexión',

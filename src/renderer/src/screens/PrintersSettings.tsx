@@ -14,6 +14,25 @@ type Listing = MethodOutput<'printers.list'>;
 type Discovery = MethodOutput<'printers.discover'>;
 
 /**
+ * The entry to Settings → Printers: closed until opened, so the station settings stay a short
+ * page (and quick to check) for what is changed most often.
+ */
+export function PrintersSection() {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return open ? (
+    <PrintersSettings />
+  ) : (
+    <div className="card row" data-testid="printers-entry">
+      <span className="last-label-text">{t('printing.settings.summary')}</span>
+      <button type="button" className="button-primary" onClick={() => setOpen(true)}>
+        {t('printing.settings.open')}
+      </button>
+    </div>
+  );
+}
+
+/**
  * Settings → Printers (supervisor): the printers of the station (CUPS queues found with lpstat,
  * ZPL printers on port 9100), which printer prints each label type and how, a test print per
  * type, the label settings, and the print queue with Retry.
