@@ -32,6 +32,15 @@ import { ulid } from './util/ulid';
 import type { Logger } from './util/log';
 import { ScanService } from './workflows/scan';
 import { SessionService } from './workflows/session';
+import { FontSet } from './labels/fonts';
+import { LabelRenderer } from './labels/render';
+import { CupsClient, type CupsOptions } from './printing/cups';
+import { PrintQueue } from './printing/queue';
+import { Raw9100Client, type Raw9100Options } from './printing/raw9100';
+import { jobView, PrintService } from './printing/service';
+import type { SystemPrinter } from './printing/transport';
+import { printingHandlers } from './rpc/printing-handlers';
+import { printingQueries } from './db/queries/printing';
 
 export type CoreOptions = {
   dataDir: string;
@@ -42,6 +51,16 @@ export type CoreOptions = {
   clock?: () => number;
   /** Draws in [0, 1) for QC sampling by percentage; tests fix it, production leaves it random. */
   random?: () => number;
+  /** Where `resources/` (label fonts) is; found from the app's location by default. */
+  resourcesDir?: string;
+  /** CUPS client programs and timeouts; tests shorten the timeouts. */
+  cups?: CupsOptions;
+  raw9100?: Raw9100Options;
+  /**
+   * System printers through Electron (Windows): given by the Electron host, which relays to
+   * main. Absent in web mode; jobs for a system printer then fail with a clear message.
+   */
+  systemPrinter?: SystemPrinter;
 };
 
 /** What the host does with one window's link: feed it frames, and say when it closed. */
@@ -58,6 +77,7 @@ type Services = {
   session: SessionService;
   dispatcher: Dispatcher;
   pack: PackService;
+  printQueue: PrintQueue;
 };
 
 /**
@@ -157,9 +177,15 @@ export class Core {
     }
   }
 
-  /** Runs the periodic checks now (the idle lock); a timer does this every second. */
+  /** Runs the periodic checks now (the idle lock, print retries that are due); a timer does this every second. */
   tick(): void {
     this.#services?.session.checkIdle();
+    this.#services?.printQueue.kick();
+  }
+
+  /** Resolves when the background work (the print queue) has nothing left to do now. */
+  async idle(): Promise<void> {
+    await this.#services?.printQueue.settled();
   }
 
   /** Stops the timers and closes the database; safe to call twice. */
@@ -167,6 +193,7 @@ export class Core {
     if (!this.#services || !this.#services.db.open) return;
     if (this.#statusTimer) clearTimeout(this.#statusTimer);
     this.#services.session.stop();
+    this.#services.printQueue.stop();
     this.#services.db.close();
   }
 
@@ -217,6 +244,39 @@ export class Core {
     });
     const scan = new ScanService({ db, events, session });
     const policies = new PolicyStore(db, log);
+    // Printing: workflows commit their record, then queue their labels (see printing/queue.ts).
+    const renderer = new LabelRenderer(new FontSet(this.#options.resourcesDir));
+    const cups = new CupsClient(this.#options.cups);
+    const printQueries = printingQueries(db);
+    const printQueue = new PrintQueue({
+      db,
+      events,
+      queries: printQueries,
+      renderer,
+      cups,
+      raw: new Raw9100Client(this.#options.raw9100),
+      system: this.#options.systemPrinter ?? null,
+      clock: this.#clock,
+      log,
+      changed: (jobId) => {
+        const job = printQueries.summary(jobId);
+        if (job) this.emit('print.changed', jobView(job));
+      },
+    });
+    const printing = new PrintService({
+      db,
+      events,
+      queue: printQueue,
+      renderer,
+      cups,
+      clock: this.#clock,
+      log,
+      stationName: station.name,
+      settings: () => this.#settings!,
+      operator: () => session.active()?.operator.id ?? null,
+    });
+    scan.command('print', (active, code) => printing.command(active, 'print', code));
+    scan.command('reprint', (active, code) => printing.command(active, 'reprint', code));
     const qc = new QcService({
       db,
       events,
@@ -225,6 +285,7 @@ export class Core {
       clock: this.#clock,
       ...(this.#options.random ? { random: this.#options.random } : {}),
       changed: (view) => this.emit('qc.changed', view),
+      held: (packageId) => printing.qcHeld(packageId),
     });
     const pack = new PackService({
       db,
@@ -235,6 +296,7 @@ export class Core {
       clock: this.#clock,
       settings: () => this.#settings!,
       changed: (view) => this.emit('pack.changed', view),
+      completed: (packageId) => printing.packCompleted(packageId),
     });
     // The fraud rules re-evaluate closed cases when sync brings new history (customer counters,
     // orders): the sync layer calls `fraud.reevaluate({ customerIds | orderIds })` after applying
@@ -259,6 +321,7 @@ export class Core {
       clock: this.#clock,
       changed: (view) => this.emit('returns.changed', view),
       fraud: (snapshot) => fraud.evaluate(snapshot),
+      routed: (caseId, itemNo) => printing.returnsRouted(caseId, itemNo),
       regradePercent: () => this.#settings!.regradePercent,
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
@@ -313,6 +376,7 @@ export class Core {
         stationName: station.name,
         clock: this.#clock,
       }),
+      ...printingHandlers({ printing, session }),
     };
     const dispatcher = new Dispatcher({
       handlers,
@@ -332,7 +396,8 @@ export class Core {
       },
     });
     session.start();
-    return { db, station, events, session, dispatcher, pack };
+    printQueue.start();
+    return { db, station, events, session, dispatcher, pack, printQueue };
   }
 
   /**

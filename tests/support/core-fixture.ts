@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { Core } from '../../src/core/app';
+import { Core, type CoreOptions } from '../../src/core/app';
 import type { MethodInput, MethodName, MethodOutput, Result } from '#shared/contract/index';
 import type { CoreFrame } from '#shared/rpc/protocol';
 import { tempDir } from './paths';
@@ -27,7 +27,15 @@ export type CoreFixture = {
 
 /** An in-process core on a fresh data folder, seeded with the demo warehouse. */
 export function openCore(
-  options: { demo?: boolean; dataDir?: string; clock?: FakeClock; random?: () => number } = {},
+  options: {
+    demo?: boolean;
+    dataDir?: string;
+    clock?: FakeClock;
+    random?: () => number;
+    /** Printing: CUPS programs and timeouts, 9100 timeouts (tests shorten them). */
+    cups?: CoreOptions['cups'];
+    raw9100?: CoreOptions['raw9100'];
+  } = {},
 ): CoreFixture {
   const temp = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? temp!.dir;
@@ -39,6 +47,8 @@ export function openCore(
     log: pino({ level: 'silent' }),
     clock: clock.now,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.cups ? { cups: options.cups } : {}),
+    ...(options.raw9100 ? { raw9100: options.raw9100 } : {}),
   });
   const frames: CoreFrame[] = [];
   const connectionId = core.attach((frame) => frames.push(frame)).id;

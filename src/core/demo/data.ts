@@ -1,5 +1,7 @@
 import { withCheckDigit } from '#shared/barcode/gtin';
 import type { Role } from '#shared/domain/roles';
+import type { Address, CarrierLabel, InsertCopy } from '#shared/labels/data';
+import type { VectorImage } from '#shared/labels/model';
 
 /**
  * The demo warehouse: two brands, 220 products with valid EAN-13 / UPC-A barcodes, customers,
@@ -21,8 +23,25 @@ export type DemoBrand = {
   id: string;
   name: string;
   theme: { primary: string; accent: string; font: string };
-  insertCopy: { thanks: string; signoff: string };
+  insertCopy: InsertCopy;
   returnPortalUrl: string;
+  /** The brand's mark, as vector paths: it prints crisp in a PDF and as a ZPL graphic field. */
+  logo: VectorImage;
+  /** Care tips by product category, for the packing insert. */
+  careTips: Record<string, { title: string; tips: string[] }>;
+  /** Products the insert recommends, by the category of what was bought (SKUs). */
+  recommendations: Record<string, string[]>;
+};
+
+/** Where the demo warehouse ships from (the shipping label's sender). */
+export const DEMO_SHIP_FROM: Address = {
+  name: 'Benchline demo warehouse',
+  line1: 'Calle de la Logística 7',
+  line2: null,
+  postalCode: '28906',
+  city: 'Getafe',
+  region: 'Madrid',
+  country: 'ES',
 };
 
 export type DemoBarcode = { code: string; kind: 'ean13' | 'upca' };
@@ -52,7 +71,9 @@ export type DemoOrder = {
   customerId: string;
   status: 'ready_to_pack' | 'shipped' | 'cancelled' | 'on_hold';
   placedAt: number;
-  shipTo: { name: string; city: string; country: string };
+  shipTo: Address;
+  /** The carrier label the order system bought for the order, when it did. */
+  carrierLabel: CarrierLabel | null;
   instructions: string | null;
   tote: string | null;
   packedWeightG: number | null;
@@ -98,17 +119,95 @@ const BRANDS: DemoBrand[] = [
     name: 'Northwind Outfitters',
     theme: { primary: '#1f4e3d', accent: '#e0a526', font: 'serif' },
     insertCopy: {
+      greeting: 'Thank you, {name}!',
       thanks: 'Thank you for choosing gear that lasts.',
       signoff: 'See you on the trail — the Northwind crew',
+      parcelHeading: 'Packed for you',
+      careHeading: 'Caring for your {category}',
+      recommendHeading: 'Made to go with it',
+      returnsHeading: 'Not quite right?',
+      returnsText: 'Scan the code to start a return within 30 days: your order is already filled in.',
     },
     returnPortalUrl: 'https://returns.northwind.example/start',
+    logo: {
+      width: 120,
+      height: 100,
+      paths: [
+        {
+          d: 'M76 24 C76 17.4 81.4 12 88 12 C94.6 12 100 17.4 100 24 C100 30.6 94.6 36 88 36 C81.4 36 76 30.6 76 24 Z',
+          fill: '#e0a526',
+        },
+        { d: 'M4 86 L40 30 L57 56 L72 38 L116 86 Z', fill: '#1f4e3d' },
+        { d: 'M40 30 L49 44 L44 41 L40 46 L36 41 L31 44 Z', fill: '#ffffff' },
+        { d: 'M0 90 H120 V97 H0 Z', fill: '#1f4e3d' },
+      ],
+    },
+    careTips: {
+      apparel: {
+        title: 'clothes',
+        tips: ['Wash at 30 °C, inside out.', 'Dry flat: never tumble-dry wool.', 'Store folded, away from sunlight.'],
+      },
+      footwear: {
+        title: 'boots and shoes',
+        tips: [
+          'Brush off mud once it is dry.',
+          'Wax the leather twice a season.',
+          'Dry them with paper inside, away from radiators.',
+        ],
+      },
+      home: {
+        title: 'home goods',
+        tips: ['Season cast iron after each wash.', 'Trim candle wicks to 5 mm before lighting.'],
+      },
+    },
+    recommendations: {
+      apparel: ['NW-APP-0008', 'NW-APP-0016'],
+      footwear: ['NW-FTW-0004'],
+      home: ['NW-HOM-0005'],
+    },
   },
   {
     id: 'brand-lumen',
     name: 'Lumen Labs',
     theme: { primary: '#1b2a6b', accent: '#3fc1c9', font: 'sans' },
-    insertCopy: { thanks: 'Thanks for bringing Lumen home.', signoff: 'Stay curious — Lumen Labs' },
+    insertCopy: {
+      greeting: 'Hello {name}, welcome to Lumen!',
+      thanks: 'Thanks for bringing Lumen home.',
+      signoff: 'Stay curious — Lumen Labs',
+      parcelHeading: 'In your parcel',
+      careHeading: 'Getting the best from your {category}',
+      recommendHeading: 'Pairs well with',
+      returnsHeading: 'Returns made easy',
+      returnsText: 'Scan the code to start a return within 15 days for electronics, 30 for the rest.',
+    },
     returnPortalUrl: 'https://lumenlabs.example/returns',
+    logo: {
+      width: 100,
+      height: 100,
+      paths: [
+        {
+          d: 'M50 8 C66 8 79 21 79 37 C79 48 73 56 66 61 L66 71 L34 71 L34 61 C27 56 21 48 21 37 C21 21 34 8 50 8 Z',
+          fill: '#1b2a6b',
+        },
+        { d: 'M44 46 L50 24 L56 46 L53 46 L53 62 L47 62 L47 46 Z', fill: '#ffffff' },
+        { d: 'M36 75 H64 V81 H36 Z M40 85 H60 V91 H40 Z', fill: '#3fc1c9' },
+      ],
+    },
+    careTips: {
+      electronics: {
+        title: 'device',
+        tips: [
+          'Charge it fully before first use.',
+          'Keep its firmware up to date in the Lumen app.',
+          'Recycle batteries at a collection point.',
+        ],
+      },
+      home: { title: 'home goods', tips: ['Dust with a dry cloth.', 'Keep diffusers away from polished wood.'] },
+    },
+    recommendations: {
+      electronics: ['LL-ELE-0003', 'LL-ELE-0012'],
+      home: ['LL-HOM-0002'],
+    },
   },
 ];
 
@@ -249,6 +348,68 @@ const FIRST_NAMES = [
   'Gael',
   'Iris',
 ];
+const LAST_NAMES = [
+  'García',
+  'Martin',
+  'de Vries',
+  'Smith',
+  'Silva',
+  'Müller',
+  'Johnson',
+  'Brown',
+  'Tremblay',
+  'Rossi',
+  'Παπαδόπουλος',
+  'Иванова',
+];
+const STREETS = [
+  'Calle de Alcalá',
+  'Rue de la République',
+  'Coolsingel',
+  'Briggate',
+  'Rua de Santa Catarina',
+  'Mönckebergstraße',
+  'Congress Avenue',
+  'Larimer Street',
+  'Queen Street West',
+  'Via Dante',
+];
+/** Postal codes in the same order as CITIES. */
+const POSTAL = [
+  '28014',
+  '69002',
+  '3012 AA',
+  'LS1 6HB',
+  '4000-447',
+  '20095',
+  'TX 78701',
+  'CO 80202',
+  'M5V 2A1',
+  '20121',
+];
+/** Carriers whose label data some demo orders bring from the order system. */
+const CARRIERS: ((i: number) => CarrierLabel)[] = [
+  (i) => {
+    const tracking = `JJD01460000${String(62_000_000 + i * 97).padStart(8, '0')}`;
+    return {
+      carrier: 'DHL Parcel',
+      service: 'Europaket',
+      trackingNumber: tracking,
+      barcode: { symbology: 'code128', data: tracking },
+      routingCode: `R${String(10 + (i % 80))}`,
+    };
+  },
+  (i) => {
+    const tracking = `3SBNCH${String(1_000_000 + i * 131).padStart(9, '0')}`;
+    return {
+      carrier: 'PostNL',
+      service: 'Parcel EU',
+      trackingNumber: tracking,
+      barcode: { symbology: 'datamatrix', data: tracking },
+      routingCode: null,
+    };
+  },
+];
 const CITIES: [string, string][] = [
   ['Madrid', 'ES'],
   ['Lyon', 'FR'],
@@ -345,6 +506,7 @@ export function buildDemoWarehouse(now: number): DemoWarehouse {
       lines.push({ lineNo, productId: product.id, quantity, serials });
     }
     const [city, country] = pick(CITIES);
+    const cityIndex = CITIES.findIndex(([c]) => c === city);
     const packedWeightG =
       status === 'shipped'
         ? lines.reduce(
@@ -361,7 +523,17 @@ export function buildDemoWarehouse(now: number): DemoWarehouse {
       // Shipped orders are recent enough to return, but for every seventh: a return that comes
       // back past its window, for the bench and the fraud rules to catch.
       placedAt: now - (status === 'shipped' ? (i % 7 === 6 ? between(38, 45) : between(4, 22)) : between(0, 2)) * DAY,
-      shipTo: { name: customer.firstName, city, country },
+      shipTo: {
+        name: `${customer.firstName} ${LAST_NAMES[i % LAST_NAMES.length]!}`,
+        line1: `${STREETS[cityIndex]!} ${1 + ((i * 37) % 180)}`,
+        line2: i % 5 === 0 ? `Apt ${1 + (i % 9)}${'ABCD'[i % 4]!}` : null,
+        postalCode: POSTAL[cityIndex]!,
+        city,
+        region: null,
+        country,
+      },
+      // One order in three waiting to be packed brings a carrier label; the others get an SSCC.
+      carrierLabel: status === 'ready_to_pack' && i % 3 === 1 ? CARRIERS[i % CARRIERS.length]!(i) : null,
       instructions: i % 9 === 0 ? 'Gift: leave the price off the packing slip.' : null,
       tote: status === 'ready_to_pack' && i % 4 === 0 ? `TOTE-${String(100 + i)}` : null,
       packedWeightG,

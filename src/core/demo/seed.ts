@@ -3,7 +3,8 @@ import { hashPinSync } from '../auth/pin';
 import type { Db } from '../db/connection';
 import { barcodeKey } from '../db/queries/catalog';
 import { operatorQueries } from '../db/queries/operators';
-import { buildDemoWarehouse, DEMO_OPERATORS, type DemoWarehouse } from './data';
+import { writeConfig } from '../db/queries/printing';
+import { buildDemoWarehouse, DEMO_OPERATORS, DEMO_SHIP_FROM, type DemoWarehouse } from './data';
 import { DEMO_POLICIES } from './policies';
 
 /**
@@ -16,7 +17,8 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
   const operators = DEMO_OPERATORS.map((o) => ({ ...o, pinHash: hashPinSync(o.pin), active: true }));
   const q = operatorQueries(db);
   const insertBrand = db.prepare(
-    'INSERT INTO brands (id, name, theme, insert_copy, return_portal_url) VALUES (?, ?, ?, ?, ?)',
+    `INSERT INTO brands (id, name, theme, insert_copy, return_portal_url, logo, care_tips, recommendations)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertProduct = db.prepare(
     `INSERT INTO products (id, sku, brand_id, name, category, weight_g, price_cents, currency, serialised, return_window_days, image_url)
@@ -25,8 +27,8 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
   const insertBarcode = db.prepare('INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, ?)');
   const insertCustomer = db.prepare('INSERT INTO customers (id, first_name, address_key) VALUES (?, ?, ?)');
   const insertOrder = db.prepare(
-    `INSERT INTO orders (id, number, brand_id, customer_id, status, placed_at, ship_to, instructions, tote, packed_weight_g)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO orders (id, number, brand_id, customer_id, status, placed_at, ship_to, carrier_label, instructions, tote, packed_weight_g)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertOrderLine = db.prepare(
     'INSERT INTO order_lines (order_id, line_no, product_id, quantity, serials) VALUES (?, ?, ?, ?, ?)',
@@ -44,7 +46,16 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
   db.transaction(() => {
     for (const o of operators) q.upsert(o);
     for (const b of warehouse.brands) {
-      insertBrand.run(b.id, b.name, JSON.stringify(b.theme), JSON.stringify(b.insertCopy), b.returnPortalUrl);
+      insertBrand.run(
+        b.id,
+        b.name,
+        JSON.stringify(b.theme),
+        JSON.stringify(b.insertCopy),
+        b.returnPortalUrl,
+        JSON.stringify(b.logo),
+        JSON.stringify(b.careTips),
+        JSON.stringify(b.recommendations),
+      );
     }
     for (const p of warehouse.products) {
       insertProduct.run(
@@ -72,6 +83,7 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
         o.status,
         o.placedAt,
         JSON.stringify(o.shipTo),
+        o.carrierLabel ? JSON.stringify(o.carrierLabel) : null,
         o.instructions,
         o.tote,
         o.packedWeightG,
@@ -84,6 +96,8 @@ export function seedDemo(db: Db, now: number): DemoWarehouse {
     for (const { kind, document } of DEMO_POLICIES) {
       insertPolicy.run(kind, document.id, document.version, JSON.stringify(document));
     }
+    // Labels: the demo warehouse ships from here; SSCCs use GS1's example company prefix.
+    writeConfig(db, { gs1CompanyPrefix: '0614141', ssccExtension: 0, shipFrom: DEMO_SHIP_FROM }, now);
     for (const r of warehouse.rmas) {
       insertRma.run(r.id, r.number, r.orderId, r.status, r.returnTracking, r.requestedResolution, r.createdAt);
       for (const l of r.lines) insertRmaLine.run(r.id, l.lineNo, l.productId, l.quantity, l.reason);

@@ -11,6 +11,9 @@ import type { ActiveSession, SessionService } from './session';
 
 export type ScanDeps = { db: Db; events: EventLog; session: SessionService };
 
+/** A command answered the same at every bench (PRINT, REPRINT). */
+export type StationCommandHandler = (active: ActiveSession, code: string) => Verdict | Promise<Verdict>;
+
 /** A scan as a bench sees it: who, what was read, and what the code is. */
 export type ScanContext = { active: ActiveSession; input: ScanInput; code: string; classified: Classified };
 
@@ -63,6 +66,7 @@ export class ScanService {
   readonly #catalog: CatalogQueries;
   readonly #operators: OperatorQueries;
   readonly #benches = new Map<Bench, BenchScanHandler>();
+  readonly #stationCommands = new Map<string, StationCommandHandler>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(deps: ScanDeps) {
@@ -74,6 +78,11 @@ export class ScanService {
   /** Lets a bench read the scans made while the operator is at it. */
   route(bench: Bench, handler: BenchScanHandler): void {
     this.#benches.set(bench, handler);
+  }
+
+  /** Lets a service answer a command barcode at any bench (printing: PRINT and REPRINT). */
+  command(name: Command['name'], handler: StationCommandHandler): void {
+    this.#stationCommands.set(name, handler);
   }
 
   submit(input: ScanInput): Promise<Verdict> {
@@ -111,6 +120,9 @@ export class ScanService {
     if (classified.kind === 'command' && isSessionCommand(classified.command)) {
       return this.#command(classified.command, code, input, active);
     }
+    const stationCommand =
+      classified.kind === 'command' ? this.#stationCommands.get(classified.command.name) : undefined;
+    if (stationCommand) return stationCommand(active, code);
     const handler = active.bench ? this.#benches.get(active.bench) : undefined;
     if (handler) {
       // One scan, one unit of work: every row and event it writes commits together, with one

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bench } from '#shared/domain/roles';
+import { LabelsPanel } from './components/LabelsPanel';
 import { Notices } from './components/Notices';
 import { ScanFeedback } from './components/ScanFeedback';
 import { StatusBar } from './components/StatusBar';
@@ -87,6 +88,7 @@ export function App() {
           </section>
         ) : null}
         {body}
+        {loggedIn ? <LabelsPanel /> : null}
       </main>
       <StatusBar />
     </div>

@@ -6,6 +6,7 @@ import { sessionService } from './services/session';
 import { WedgeListener } from './scan/wedge';
 import { useNoticeStore } from './stores/notices';
 import { usePackStore, useQcStore } from './stores/packing';
+import { usePrintingStore } from './stores/printing';
 import { useReturnsStore } from './stores/returns';
 import { useReviewStore } from './stores/review';
 import { useScanStore } from './stores/scan';
@@ -44,6 +45,7 @@ export function wireApp(): void {
   useScanStore.subscribe((state, previous) => {
     if (state.last !== previous.last && state.last?.kind === 'review') useReviewStore.getState().verdict(state.last);
   });
+  onCore('print.changed', (job) => usePrintingStore.getState().changed(job));
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));

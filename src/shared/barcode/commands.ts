@@ -31,6 +31,10 @@ export const SIMPLE_COMMANDS = [
   'good',
   /** A returned parcel without an RMA, order or anything known: a quarantined case. */
   'unexpected',
+  /** Send the labels waiting at this station (failed or without a printer) again, now. */
+  'print',
+  /** Print the last label of this bench again (the shipping label, the hold label, the bin label). */
+  'reprint',
 ] as const;
 export type SimpleCommand = (typeof SIMPLE_COMMANDS)[number];
 

@@ -6,6 +6,7 @@ import { verdictSchema } from './scan';
 import { packViewSchema, qcViewSchema } from './pack';
 import { returnCaseViewSchema } from './returns';
 import { reviewCaseSchema } from './review';
+import { printJobSchema } from './printing';
 
 /** Events the core pushes to windows, with their payload schemas. */
 export const coreEvents = {
@@ -26,6 +27,8 @@ export const coreEvents = {
   'returns.changed': returnCaseViewSchema.nullable(),
   /** A case under review changed outside this window's call (a second supervisor's scan). */
   'review.changed': reviewCaseSchema,
+  /** A print job of this station was queued, sent, printed, failed or is waiting. */
+  'print.changed': printJobSchema,
 } as const;
 
 /**

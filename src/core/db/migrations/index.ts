@@ -3,6 +3,7 @@ import { m0010Initial } from './0010-initial';
 import { m0050Packing } from './0050-packing';
 import { m0060Returns } from './0060-returns';
 import { m0070Review } from './0070-review';
+import { m0080Printing } from './0080-printing';
 import { m0110FraudReview } from './0110-fraud-review';
 import { m0120OrderLookups } from './0120-order-lookups';
 import type { Migration } from './types';
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0050Packing,
   m0060Returns,
   m0070Review,
+  m0080Printing,
   m0110FraudReview,
   m0120OrderLookups,
 ];

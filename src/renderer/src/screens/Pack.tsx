@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LastLabel } from '../components/LastLabel';
 import { errorText } from '../i18n/text';
 import type { PackRecall } from '#shared/contract/pack';
 import { usePackStore } from '../stores/packing';
@@ -62,6 +63,7 @@ export function Pack() {
         <p className="prompt prompt-info" data-testid="pack-prompt">
           {t('pack.scanOrder')}
         </p>
+        <LastLabel bench="pack" />
       </section>
     );
   }
@@ -188,6 +190,7 @@ export function Pack() {
           ) : null}
         </aside>
       </div>
+      <LastLabel bench="pack" />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QcView } from '#shared/contract/pack';
+import { LastLabel } from '../components/LastLabel';
 import { errorText } from '../i18n/text';
 import { useQcStore } from '../stores/packing';
 
@@ -33,6 +34,7 @@ export function Qc() {
           {t('qc.scanOrder')}
         </p>
       )}
+      <LastLabel bench="qc" />
       <div className="card" data-testid="qc-holds">
         <h2>{t('qc.holds')}</h2>
         {holds.length === 0 ? (

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { OVERRIDE_REASONS, type ReturnCaseView, type ReturnItemView } from '#shared/contract/returns';
 import { DISPOSITIONS, type Disposition } from '#shared/policy/disposition';
+import { LastLabel } from '../components/LastLabel';
 import { PhotoCapture } from '../components/PhotoCapture';
 import { errorText } from '../i18n/text';
 import { useReturnsStore } from '../stores/returns';
@@ -57,6 +58,7 @@ export function Returns() {
       ) : (
         <CaseView view={view} />
       )}
+      <LastLabel bench="returns" caseId={view?.caseId ?? null} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { errorText } from '../i18n/text';
 import { stationService } from '../services/station';
 import { useNoticeStore } from '../stores/notices';
 import { useStationStore } from '../stores/station';
+import { PrintersSection } from './PrintersSettings';
 
 type Operators = MethodOutput<'operators.list'>;
 
@@ -21,6 +22,7 @@ export function Settings() {
       {/* A new key when the settings change elsewhere: the form starts again from them. */}
       {current ? <SettingsForm key={JSON.stringify(current)} initial={current} /> : null}
       <OperatorList />
+      <PrintersSection />
     </section>
   );
 }

@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, launchChromium, openStation, pageErrorsOf, scan, screenshot } from '../support/browser';
+import { DEMO } from '../support/core-fixture';
+import { startCore, type RunningCore } from '../support/core-process';
+import { tempDir } from '../support/paths';
+import { demoOrder, FakeZebra, PLAIN_ORDER } from '../support/printing';
+
+let browser: Browser;
+let core: RunningCore;
+let temp: ReturnType<typeof tempDir>;
+let page: Page;
+let zebra: FakeZebra;
+
+beforeAll(async () => {
+  temp = tempDir();
+  zebra = await FakeZebra.start();
+  core = await startCore({ dataDir: temp.dir });
+  browser = await launchChromium();
+  page = await openStation(browser, core.url);
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && page)
+    await screenshot(page, `failed-printing-${context.task.name.slice(0, 30).replace(/\W+/g, '-')}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await core?.stop();
+  await zebra?.stop();
+  temp?.remove();
+});
+
+/**
+ * Logs in by typing the badge and PIN in the login form: this file tests printing, and typed input
+ * does not depend on scanner timing (the scan tests are in pack.test.ts and station.test.ts).
+ */
+async function login(who: { badge: string; pin: string }): Promise<void> {
+  await page.fill('#badge-input', who.badge);
+  await page.press('#badge-input', 'Enter');
+  await page.waitForSelector('#pin-input');
+  await page.fill('#pin-input', who.pin);
+  await page.press('#pin-input', 'Enter');
+  await page.waitForSelector('[data-screen="home"]');
+}
+
+/** Scans a command and waits for what it opens; scans again if a starved machine split the scan. */
+async function scanFor(code: string, selector: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await scan(page, code);
+    try {
+      await page.waitForSelector(selector, { timeout: 4_000 });
+      return;
+    } catch (error) {
+      if (attempt === 2) throw error;
+    }
+  }
+}
+
+describe('labels and printers in web mode', () => {
+  it('Settings → Printers: a supervisor adds a ZPL printer, sends shipping labels to it, and test-prints', async () => {
+    await login(DEMO.supervisor);
+    await scanFor('CMD:BENCH:SETTINGS', '[data-testid="printers-entry"]');
+    await page.click('[data-testid="printers-entry"] button');
+    await page.waitForSelector('[data-testid="printers-settings"]');
+    await page.fill('#zpl-name', 'Zebra bench 1');
+    await page.fill('#zpl-host', '127.0.0.1');
+    await page.fill('#zpl-port', String(zebra.port));
+    await page.click('form[aria-labelledby="zpl-title"] button[type="submit"]');
+    await page.waitForSelector('[data-printer="Zebra bench 1"]');
+    const row = '[data-label-type="shipping"]';
+    await page.selectOption(`${row} select[id$="-printer"]`, { label: 'Zebra bench 1' });
+    await page.selectOption(`${row} select[id$="-format"]`, 'zpl');
+    await page.selectOption(`${row} select[id$="-dpi"]`, '203');
+    await page.fill(`${row} input[id$="-darkness"]`, '22');
+    await page.click(`${row} button.button-primary`);
+    await page.waitForFunction(
+      () => document.querySelector('[data-label-type="shipping"] select[id$="-format"]') !== null,
+    );
+    await page.click(`${row} button[aria-label^="Test print"]`);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="print-queue"] tr[data-status="printed"]').length > 0,
+    );
+    expect(zebra.labels()).toHaveLength(1);
+    expect(zebra.labels()[0]).toMatch(/^~SD22\n\^XA\n\^CI28\n\^PW812\n\^LL1218/);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(page, 'printers-settings-1280');
+    await expectAccessible(page, 'printers-settings');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await screenshot(page, 'printers-settings-1920');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await scanFor('CMD:LOGOUT', '#badge-input');
+    // Two viewports, two screenshots and an axe run of a long page: more than the default 30 s
+    // on a busy two-core machine.
+  }, 90_000);
+
+  it('pack DONE prints the shipping label to the ZPL printer; F7 shows it, previewed; Esc stays at the bench', async () => {
+    await login(DEMO.packer);
+    const target = demoOrder(temp.dir, `${PLAIN_ORDER} AND o.carrier_label IS NULL`);
+    await scanFor('CMD:BENCH:PACK', '[data-screen="pack"]');
+    await scanFor(target.number, '[data-screen="pack"][data-status="packing"]');
+    /** Units scanned so far, from the lines table ("2 / 3"). */
+    const scanned = (): Promise<number> =>
+      page.$$eval('[data-testid="pack-lines"] td.qty', (cells) =>
+        cells.reduce((sum, td) => sum + Number((td.textContent ?? '').replace('✓', '').split('/')[0]!.trim()), 0),
+      );
+    for (const item of target.items) {
+      for (let i = 0; i < item.quantity; i++) {
+        const before = await scanned();
+        for (let attempt = 0; attempt < 3 && (await scanned()) === before; attempt++) {
+          await scan(page, item.code);
+          for (let wait = 0; wait < 30 && (await scanned()) === before; wait++) await page.waitForTimeout(100);
+        }
+      }
+    }
+    await scanFor('CMD:DONE', '[data-screen="pack"][data-status="done"]');
+    // The shipping label is printed; the insert (no printer for it) waits, kept for download:
+    // it is the bench's last label.
+    await page.waitForFunction(() => {
+      const last = document.querySelector('[data-testid="last-label"]');
+      return last?.getAttribute('data-status') === 'held' && (last.textContent ?? '').includes('Packing insert');
+    });
+    // The shipping label goes to the Zebra in its own lane, maybe a moment after the insert is kept.
+    for (let i = 0; i < 100 && zebra.labels().length < 2; i++) await page.waitForTimeout(100);
+    expect(zebra.labels().length).toBeGreaterThanOrEqual(2);
+    expect(zebra.labels().at(-1)).toContain(`Order ${target.number}`);
+    await page.keyboard.press('F7');
+    await page.waitForSelector('[data-testid="labels-panel"] [data-testid="label-preview"]');
+    const size = await page.$eval('[data-testid="label-preview"]', (img) => (img as HTMLImageElement).naturalWidth);
+    expect(size).toBeGreaterThan(300);
+    expect(await page.$$eval('[data-testid="job-list"] [data-job]', (items) => items.length)).toBeGreaterThanOrEqual(2);
+    await page.click(`[data-testid="job-list"] [data-status="printed"]`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="job-status"]')?.textContent === 'Printed');
+    await screenshot(page, 'labels-panel-shipping');
+    await expectAccessible(page, 'labels-panel');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="labels-panel"]', { state: 'detached' });
+    expect(await page.$('[data-screen="pack"]')).not.toBeNull();
+    // REPRINT by scan: the same label once more.
+    const before = zebra.labels().length;
+    await scan(page, 'CMD:REPRINT');
+    for (let i = 0; i < 50 && zebra.labels().length === before; i++) await new Promise((r) => setTimeout(r, 100));
+    if (zebra.labels().length === before) {
+      // A scan split by a starved machine: the F9 key does the same.
+      await page.keyboard.press('F9');
+      for (let i = 0; i < 50 && zebra.labels().length === before; i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(zebra.labels().length).toBe(before + 1);
+    await screenshot(page, 'pack-last-label');
+    expect(pageErrorsOf(page)).toEqual([]);
+  });
+
+  it('a label without a printer is downloadable as a PDF from the panel', async () => {
+    await page.keyboard.press('F7');
+    await page.waitForSelector('[data-testid="labels-panel"]');
+    await page.click('[data-testid="job-list"] [data-status="held"]');
+    await page.waitForSelector('[data-testid="label-preview"]');
+    await screenshot(page, 'labels-panel-insert');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('button:has-text("Download PDF")'),
+    ]);
+    const path = await download.path();
+    expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(download.suggestedFilename()).toMatch(/^insert-.*\.pdf$/);
+    await page.keyboard.press('Escape');
+  });
+});
