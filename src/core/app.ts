@@ -197,8 +197,8 @@ export class Core {
       settings: () => this.#settings!,
       changed: (view) => this.emit('session.changed', view),
     });
-    const scan = new ScanService({ db, events, session });
     const policies = new PolicyStore(db, log);
+    const scan = new ScanService({ db, events, session, policies, clock: this.#clock });
     const qc = new QcService({
       db,
       events,

@@ -237,6 +237,17 @@ export const en = {
       closed: 'Case closed. Refund recommended.',
     },
     unknown: 'Unknown barcode.',
+    notRecognised: {
+      text: 'Not recognised: {{read}}',
+      gtin: 'Not recognised: {{form}} {{gtin}} is not in the catalogue.',
+      gtinRange: 'Not recognised: {{gtin}} is a {{range}} code, not a catalogue product.',
+      gs1: 'Not recognised: GS1 {{read}}: no product {{gtin}} here.',
+      sscc: 'Not recognised: SSCC {{sscc}} is not a parcel of this station.',
+      tracking: 'Not recognised: {{carrier}} tracking number {{number}}: no return has it.',
+      pattern: 'Not recognised: looks like a {{pattern}} label, but it is not known here.',
+      invalid: 'Not recognised: {{read}}',
+      command: 'Not recognised: {{read}}',
+    },
   },
   pack: {
     scanOrder: 'Scan an order or a tote to start.',

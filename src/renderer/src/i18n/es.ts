@@ -243,6 +243,17 @@ export const es: Messages = {
       closed: 'Caso cerrado. Reembolso recomendado.',
     },
     unknown: 'Código de barras desconocido.',
+    notRecognised: {
+      text: 'No reconocido: {{read}}',
+      gtin: 'No reconocido: {{form}} {{gtin}} no está en el catálogo.',
+      gtinRange: 'No reconocido: {{gtin}} es un código {{range}}, no un producto del catálogo.',
+      gs1: 'No reconocido: GS1 {{read}}: ningún producto {{gtin}} aquí.',
+      sscc: 'No reconocido: el SSCC {{sscc}} no es un bulto de esta estación.',
+      tracking: 'No reconocido: número de seguimiento {{carrier}} {{number}}: ninguna devolución lo tiene.',
+      pattern: 'No reconocido: parece una etiqueta de tipo {{pattern}}, pero no se conoce aquí.',
+      invalid: 'No reconocido: {{read}}',
+      command: 'No reconocido: {{read}}',
+    },
   },
   pack: {
     scanOrder: 'Escanea un pedido o una caja de picking para empezar.',
