@@ -251,7 +251,8 @@ export class ScanService {
     let keys: string[];
     switch (shape.kind) {
       case 'gtin':
-        keys = [shape.gtin, data];
+        // The catalogue keys barcodes by GTIN-14 already; an order or RMA number is looked up as read.
+        keys = [data];
         break;
       case 'gs1': {
         const { gtin, lot, expiry, serial, orderNumber } = shape.data;
@@ -265,7 +266,7 @@ export class ScanService {
       default:
         keys = [data];
     }
-    for (const key of keys) {
+    for (const key of new Set(keys)) {
       const product = this.#catalog.productByBarcode(key);
       if (product) {
         return {
