@@ -53,7 +53,14 @@ export function normalizeScan(code: string): string {
 }
 
 /** GS1 data read with a product (GS1-128, GS1 DataMatrix or QR, Digital Link). */
-export type Gs1Attributes = { gtin: string; lot: string | null; expiry: string | null; serial: string | null };
+export type Gs1Attributes = {
+  gtin: string;
+  lot: string | null;
+  expiry: string | null;
+  serial: string | null;
+  /** Doubts about the string (`missing_separator:10`): it was read, but may mean something else. */
+  warnings: string[];
+};
 
 /**
  * What a scanned code is, before any bench interprets it: the shape of the code (`reading`,
@@ -135,7 +142,7 @@ export class ScanService {
     const handler = active.bench ? this.#benches.get(active.bench) : undefined;
     if (handler) {
       const answered = await handler.scan({ active, input, code, classified });
-      if (answered) return answered;
+      if (answered) return this.#warnGs1(answered, classified);
     }
     if (classified.kind === 'command') return this.#unusedCommand(active, input, code);
     return this.#record(active, input, code, classified);
@@ -256,7 +263,7 @@ export class ScanService {
         break;
       case 'gs1': {
         const { gtin, lot, expiry, serial, orderNumber } = shape.data;
-        if (gtin) gs1 = { gtin, lot, expiry, serial };
+        if (gtin) gs1 = { gtin, lot, expiry, serial, warnings: shape.warnings };
         keys = [gtin, orderNumber, shape.data.sscc].filter((k): k is string => k !== null);
         break;
       }
@@ -316,7 +323,23 @@ export class ScanService {
     const answer = reading
       ? unknownVerdict(reading, code)
       : verdict(classified.kind, 'good', `verdict.${classified.kind}`, known ? classified.params : {}, code);
-    return { ...answer, eventId: recorded.id, seq: recorded.seq };
+    return this.#warnGs1({ ...answer, eventId: recorded.id, seq: recorded.seq }, classified);
+  }
+
+  /**
+   * A good scan of a product whose GS1 data says "look": the lot is past its expiry date, or the
+   * string may have lost a separator. The bench did its work; the tone turns to a warning and the
+   * reason is added to the verdict.
+   */
+  #warnGs1(answer: Verdict, classified: Classified): Verdict {
+    if (answer.tone !== 'good' || classified.kind !== 'product' || !classified.gs1) return answer;
+    const { expiry, warnings } = classified.gs1;
+    const today = new Date(this.#deps.clock?.() ?? Date.now()).toISOString().slice(0, 10);
+    if (expiry !== null && expiry < today) {
+      return { ...answer, tone: 'warn', params: { ...answer.params, warning: 'expired', expiry } };
+    }
+    if (warnings.length > 0) return { ...answer, tone: 'warn', params: { ...answer.params, warning: warnings[0]! } };
+    return answer;
   }
 }
 

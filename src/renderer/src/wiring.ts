@@ -4,6 +4,7 @@ import { setLanguage } from './i18n/index';
 import { onCore } from './services/core';
 import { sessionService } from './services/session';
 import { WedgeListener } from './scan/wedge';
+import { setStationWedge } from './scan/station';
 import { useNoticeStore } from './stores/notices';
 import { usePackStore, useQcStore } from './stores/packing';
 import { useReturnsStore } from './stores/returns';
@@ -45,9 +46,10 @@ export function wireApp(): void {
 
   // Scans typed by a keyboard-wedge scanner, anywhere in the window.
   const wedge = new WedgeListener(DEFAULT_SETTINGS.scanner, (scan) => {
-    void useScanStore.getState().submit(scan.code, 'wedge');
+    void useScanStore.getState().submit(scan.code, 'wedge', scan.symbology);
   });
   wedge.attach(window);
+  setStationWedge(wedge);
   useStationStore.subscribe((state, previous) => {
     const settings = state.status?.settings;
     if (settings && settings !== previous.status?.settings) {
