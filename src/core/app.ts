@@ -29,6 +29,9 @@ import type { Handlers } from './rpc/dispatcher';
 import { ulid } from './util/ulid';
 import type { Logger } from './util/log';
 import { ScanService } from './workflows/scan';
+import { DeviceManager } from './devices/manager';
+import { loadNodeHid, type HidLoadResult } from './devices/hid-backend';
+import { devicesHandlers } from './rpc/devices-handlers';
 import { SessionService } from './workflows/session';
 
 export type CoreOptions = {
@@ -40,6 +43,11 @@ export type CoreOptions = {
   clock?: () => number;
   /** Draws in [0, 1) for QC sampling by percentage; tests fix it, production leaves it random. */
   random?: () => number;
+  /**
+   * How HID scanners and scales are reached: node-hid by default (loaded on first use), a fake
+   * backend in tests, or `false` for none.
+   */
+  hid?: (() => Promise<HidLoadResult>) | false;
 };
 
 /** What the host does with one window's link: feed it frames, and say when it closed. */
@@ -55,6 +63,7 @@ type Services = {
   events: EventLog;
   session: SessionService;
   dispatcher: Dispatcher;
+  devices: DeviceManager;
 };
 
 /**
@@ -148,6 +157,7 @@ export class Core {
   close(): void {
     if (!this.#services || !this.#services.db.open) return;
     if (this.#statusTimer) clearTimeout(this.#statusTimer);
+    this.#services.devices.stop();
     this.#services.session.stop();
     this.#services.db.close();
   }
@@ -234,6 +244,30 @@ export class Core {
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
     const review = new ReviewService({ db, events, policies, session, returns, clock: this.#clock });
+    const hid = this.#options.hid;
+    const devices = new DeviceManager({
+      load:
+        hid === false
+          ? () => Promise.resolve({ ok: false as const, error: 'HID devices are turned off' })
+          : (hid ?? (() => loadNodeHid(log))),
+      log,
+      clock: this.#clock,
+      wanted: () => ({ scanners: this.#settings!.scanner.mode !== 'wedge', scales: true }),
+      // An HID scan belongs to no window: every window shows its verdict.
+      scan: ({ code, symbology, device }) => {
+        const input = {
+          code,
+          source: 'hid' as const,
+          ...(symbology && /^[A-Za-z][0-9A-Za-z]$/.test(symbology) ? { symbology } : {}),
+        };
+        scan.submit(input).then(
+          (verdict) => this.emit('scan.verdict', verdict),
+          (error: unknown) => log.error({ err: error, device }, 'HID scan failed'),
+        );
+      },
+      scale: (reading) => this.emit('scale', reading),
+      changed: () => this.#statusSoon(),
+    });
     scan.route('pack', pack);
     scan.route('qc', qc);
     scan.route('returns', returns);
@@ -250,6 +284,8 @@ export class Core {
           this.#settings = settings;
           this.emit('settings.changed', settings);
           session.settingsChanged();
+          // HID scanners are opened or closed by the scanner mode.
+          void devices.poll();
         },
       },
       status: () => this.#status(),
@@ -260,6 +296,7 @@ export class Core {
       ...foundation,
       ...packingHandlers({ pack, qc, session }),
       ...returnsHandlers({ returns, session }),
+      ...devicesHandlers({ devices, session, pack, returns, scaleChanged: (reading) => this.emit('scale', reading) }),
       ...reviewHandlers({
         review,
         session,
@@ -289,7 +326,8 @@ export class Core {
       },
     });
     session.start();
-    return { db, station, events, session, dispatcher };
+    void devices.start().catch((error: unknown) => log.error({ err: error }, 'device manager failed to start'));
+    return { db, station, events, session, dispatcher, devices };
   }
 
   /**
@@ -344,7 +382,7 @@ export class Core {
       settings: this.#settings,
       // Sync arrives with the cloud service; until then every event waits in the outbox.
       sync: { state: 'not_enrolled', queueDepth: services ? services.events.count() : 0 },
-      devices: [],
+      devices: services ? services.devices.statuses() : [],
     };
   }
 }

@@ -54,4 +54,10 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'review.consistency': {},
   'analytics.summary': { from: 0, to: 1_800_000_000_000 },
   'analytics.csv': { from: 0, to: 1_800_000_000_000, table: 'gradeDistribution' },
+  'devices.list': {},
+  'scale.read': {},
+  'scale.zero': {},
+  'scale.tare': { clear: true },
+  'scale.weigh': {},
+  'scanner.calibrationCode': {},
 };
