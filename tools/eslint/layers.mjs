@@ -38,6 +38,7 @@ export const LAYERS = {
       'react-i18next',
       'zod',
       /^@zxing\//,
+      /^zxing-wasm\/reader(\/zxing_reader\.wasm\?url)?$/,
     ],
     node: false,
   },

@@ -8,6 +8,7 @@ import { setStationWedge } from './scan/station';
 import { useNoticeStore } from './stores/notices';
 import { usePackStore, useQcStore } from './stores/packing';
 import { useReturnsStore } from './stores/returns';
+import { useDevicesStore } from './stores/devices';
 import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
 import { useStationStore } from './stores/station';
@@ -39,6 +40,7 @@ export function wireApp(): void {
   onCore('pack.changed', (view) => usePackStore.getState().changed(view));
   onCore('qc.changed', (view) => useQcStore.getState().changed(view));
   onCore('returns.changed', (view) => useReturnsStore.getState().changed(view));
+  onCore('scale', (reading) => useDevicesStore.getState().scaleChanged(reading));
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));
