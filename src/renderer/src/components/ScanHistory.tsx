@@ -42,7 +42,9 @@ export function ScanHistory({ onClose }: { onClose: () => void }) {
                       {entry.symbology ? <span className="muted"> ]{entry.symbology}</span> : null}
                     </td>
                     <td>{t(`scanner.sources.${entry.source}`)}</td>
-                    <td>{entry.verdict ? verdictText(t, entry.verdict) : entry.error ? errorText(t, entry.error) : ''}</td>
+                    <td>
+                      {entry.verdict ? verdictText(t, entry.verdict) : entry.error ? errorText(t, entry.error) : ''}
+                    </td>
                   </tr>
                 );
               })}

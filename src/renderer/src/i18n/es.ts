@@ -449,7 +449,8 @@ export const es: Messages = {
     problems: {
       layout_mismatch:
         'El escáner escribió otros caracteres que los del código: configura su teclado como inglés de EE. UU. (ver docs/hardware.md).',
-      case_inverted: 'Las mayúsculas y las minúsculas salieron cambiadas: desactiva la emulación de Bloq Mayús del escáner.',
+      case_inverted:
+        'Las mayúsculas y las minúsculas salieron cambiadas: desactiva la emulación de Bloq Mayús del escáner.',
       slow_scanner:
         'Este escáner es más lento que una persona que teclea rápido: configúrale un prefijo o un sufijo para que teclear nunca se tome por un escaneo.',
     },
@@ -464,7 +465,13 @@ export const es: Messages = {
     gap: 'Intervalo (evento)',
     handlerGap: 'Intervalo (manejador)',
     action: 'Tomada como',
-    actions: { pass: 'primera tecla', hold: 'tecla de escaneo', scan: 'fin del escaneo', typed: 'tecleo', ignored: 'ignorada' },
+    actions: {
+      pass: 'primera tecla',
+      hold: 'tecla de escaneo',
+      scan: 'fin del escaneo',
+      typed: 'tecleo',
+      ignored: 'ignorada',
+    },
     decoded: 'Descodificado',
     symbology: 'Simbología',
     reading: 'Leído como',

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../i18n/text';
 import { usePackStore } from '../stores/packing';
+import { ScaleWidget } from '../components/ScaleWidget';
 
 /**
  * The packing bench. Driven by scans (order, items, serials, DONE/UNDO/CANCEL/CONFIRM); the
@@ -148,6 +149,7 @@ export function Pack() {
           </dl>
           {open ? (
             <>
+              <ScaleWidget auto={view.prompt === 'weight'} />
               <form className="stack" onSubmit={submitWeight}>
                 <label htmlFor="weight-input">{t('pack.weighManual')}</label>
                 <input

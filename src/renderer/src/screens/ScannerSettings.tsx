@@ -261,9 +261,7 @@ function TestArea({ active, setActive }: { active: boolean; setActive: (on: bool
     if (!active) return;
     const wedge = stationWedge();
     const unsubscribe = wedge?.onKey((record) => setKeys((previous) => [record, ...previous].slice(0, KEYS_SHOWN)));
-    wedge?.divert((scan) =>
-      setLast({ scan, classification: classifyScan(scan.code, { symbology: scan.symbology }) }),
-    );
+    wedge?.divert((scan) => setLast({ scan, classification: classifyScan(scan.code, { symbology: scan.symbology }) }));
     return () => {
       unsubscribe?.();
       wedge?.divert(null);
