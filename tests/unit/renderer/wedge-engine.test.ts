@@ -131,6 +131,15 @@ describe('keyboard-wedge engine', () => {
     expect(h.scans).toEqual([]);
   });
 
+  it('gives held keys back as the layout typed them (AZERTY é, not the scanner 2)', () => {
+    const h = harness();
+    h.press(usKey('a', 'azerty'), 2000); // KeyA: q on AZERTY, and it passes through
+    h.press(usKey('2', 'azerty'), 2030); // Digit2 unshifted: é
+    h.press(usKey('3', 'azerty'), 2060); // "
+    h.advance(500);
+    expect(h.typed).toEqual(['é"']);
+  });
+
   it('refuses a burst shorter than the minimum length, and one without the prefix or suffix', () => {
     const short = harness();
     scanText(short, 'AB1', 5, 2000);
@@ -216,15 +225,15 @@ describe('keyboard-wedge engine', () => {
     const keys = keysOf(code);
     let t = 2000;
     keys.forEach(([key], i) => {
-      if (i === 3) h.busy(2210);
-      const handled = i < 3 ? t : 2210 + i;
+      if (i === 3) h.busy(2310);
+      const handled = i < 3 ? t : 2310 + i;
       h.press(key!, t, handled);
       t += 5;
     });
-    h.press(ENTER, t, 2230);
+    h.press(ENTER, t, 2330);
     expect(h.scans.map((s) => s.code)).toEqual([code]);
-    // By handler time, one gap was ~200 ms: over the 100 ms limit, it would have split the scan.
-    expect(Math.max(...h.scans[0]!.handlerGapsMs)).toBeGreaterThan(150);
+    // By handler time, one gap was ~300 ms: over the 100 ms limit, it would have split the scan.
+    expect(Math.max(...h.scans[0]!.handlerGapsMs)).toBeGreaterThan(250);
     expect(Math.max(...h.scans[0]!.gapsMs)).toBe(5);
   });
 
@@ -236,15 +245,15 @@ describe('keyboard-wedge engine', () => {
       h.press(key!, t);
       t += 5;
     });
-    // The page is busy until 2200: the 120 ms timer (due at 2130) runs late, and defers.
-    h.busy(2200);
+    // The page is busy until 2300: the 200 ms timer (due at 2210) runs late, and defers.
+    h.busy(2300);
     h.advance(0);
     expect(h.typed).toEqual([]);
     keys.slice(3).forEach(([key], i) => {
-      h.press(key!, t, 2201 + i);
+      h.press(key!, t, 2301 + i);
       t += 5;
     });
-    h.press(ENTER, t, 2212);
+    h.press(ENTER, t, 2312);
     expect(h.scans.map((s) => s.code)).toEqual(['TOTE-1042']);
   });
 

@@ -66,12 +66,18 @@ export type WedgeHost<T> = {
 /** What the adapter does with the event: swallow it, and whether it starts a new burst. */
 export type Decision = { consume: boolean; startsBurst: boolean; burstId: number };
 
+/** How long after the gap limit the end-of-burst timer waits. */
+export const TIMER_SLACK_MS = 100;
+
 /** During calibration any key burst ended by a terminator is a sample: the scanner may be slow. */
 export const CALIBRATION_MAX_GAP_MS = 1000;
 
 type Burst<T> = {
   id: number;
+  /** What the scanner meant (decoded from the physical keys). */
   chars: string[];
+  /** What a person at this keyboard typed (the layout's characters), if it turns out to be typing. */
+  typed: string[];
   times: number[];
   handled: number[];
   /** The last key that belongs to the burst (characters, and the keys of an Alt code). */
@@ -200,6 +206,7 @@ export class WedgeEngine<T> {
     this.#touch(time, event.handledAt);
     if (burst && gap <= this.#maxGap()) {
       burst.chars.push(char);
+      burst.typed.push(typedText(event, char));
       burst.times.push(time);
       burst.handled.push(event.handledAt);
       burst.last = time;
@@ -209,7 +216,15 @@ export class WedgeEngine<T> {
     }
     this.#flushAsTyping();
     const id = this.#nextId++;
-    this.#burst = { id, chars: [char], times: [time], handled: [event.handledAt], last: time, target: event.target };
+    this.#burst = {
+      id,
+      chars: [char],
+      typed: [typedText(event, char)],
+      times: [time],
+      handled: [event.handledAt],
+      last: time,
+      target: event.target,
+    };
     this.#record(event, char, 'pass', Number.isFinite(gap) ? gap : null, handlerGap, label);
     this.#armTimer();
     // A control character (GS) never reaches the page, even as the first key.
@@ -276,7 +291,7 @@ export class WedgeEngine<T> {
     const burst = this.#burst;
     this.#burst = null;
     if (!burst || burst.chars.length < 2) return;
-    const held = burst.chars.slice(1).join('');
+    const held = burst.typed.slice(1).join('');
     // eslint-disable-next-line no-control-regex
     const text = held.replace(/[\x00-\x1f]/g, '');
     if (text) this.#host.typing(text, burst.target, burst.id);
@@ -288,7 +303,9 @@ export class WedgeEngine<T> {
 
   #armTimer(): void {
     this.#clearTimer();
-    const wait = this.#maxGap() + 20;
+    // The slack covers keys that were made in time but are delivered late (a busy system, a
+    // stalled USB or test driver): their event times still join them to the burst.
+    const wait = this.#maxGap() + TIMER_SLACK_MS;
     this.#timerDue = this.#host.now() + wait;
     this.#deferred = false;
     this.#timer = this.#host.setTimer(() => this.#timerFired(), wait);
@@ -343,6 +360,11 @@ export class WedgeEngine<T> {
       action,
     });
   }
+}
+
+/** The character a key gives under the system's own layout: what a person meant by it. */
+function typedText(event: { key: string }, decoded: string): string {
+  return event.key.length === 1 ? event.key : decoded;
 }
 
 /**

@@ -3,7 +3,8 @@ import { WedgeEngine, type KeyRecord, type WedgeScan } from './wedge-engine';
 
 export type { KeyRecord, WedgeScan };
 
-type FieldPosition = { element: HTMLInputElement | HTMLTextAreaElement; index: number };
+/** A text field as it was just before the first key of a burst reached it. */
+type FieldPosition = { element: HTMLInputElement | HTMLTextAreaElement; before: string; start: number; end: number };
 
 /**
  * The keyboard-wedge listener of the window: the DOM side of `WedgeEngine`. It listens in the
@@ -27,7 +28,7 @@ export class WedgeListener {
     this.#enabled = settings.mode !== 'hid';
     this.#engine = new WedgeEngine<EventTarget | null>(settings, {
       scan: (scan, burst) => {
-        if (this.#first?.burstId === burst.burstId) takeBack(this.#first.at, burst.first);
+        if (this.#first?.burstId === burst.burstId) takeBack(this.#first.at);
         this.#first = null;
         (this.#divert ?? this.#onScan)(scan);
       },
@@ -114,22 +115,37 @@ function isTextField(target: EventTarget | null): target is HTMLInputElement | H
 
 function fieldPosition(target: EventTarget | null): FieldPosition | null {
   if (!isTextField(target)) return null;
+  const before = target.value;
   try {
-    return { element: target, index: target.selectionStart ?? target.value.length };
+    return {
+      element: target,
+      before,
+      start: target.selectionStart ?? before.length,
+      end: target.selectionEnd ?? before.length,
+    };
   } catch {
     // inputs of type number or email have no selection API
-    return { element: target, index: target.value.length };
+    return { element: target, before, start: before.length, end: before.length };
   }
 }
 
-/** Removes the burst's first character from the field it went into, if it is still there. */
-function takeBack(at: FieldPosition | null, first: string): void {
+/**
+ * Takes the burst's first key back out of the field it went into: the field is put back as it
+ * was before that key, if what changed is one insertion at the caret (the key's character —
+ * which under a French layout is not the character the scanner meant: `&` for `1`).
+ */
+function takeBack(at: FieldPosition | null): void {
   if (!at) return;
-  const { element, index } = at;
-  if (element.value.slice(index, index + first.length) !== first) return;
-  setFieldValue(element, element.value.slice(0, index) + element.value.slice(index + first.length));
+  const { element, before, start, end } = at;
+  const now = element.value;
+  if (now === before) return;
+  const head = before.slice(0, start);
+  const tail = before.slice(end);
+  const inserted = now.length - head.length - tail.length;
+  if (inserted < 1 || inserted > 4 || !now.startsWith(head) || !now.endsWith(tail)) return;
+  setFieldValue(element, before);
   try {
-    element.setSelectionRange(index, index);
+    element.setSelectionRange(start, end);
   } catch {
     // no selection API on this input type
   }
