@@ -60,7 +60,7 @@ export async function barcodePng(code: CameraCode): Promise<Buffer> {
     paddingwidth: 12,
     paddingheight: 12,
     ...(code.options ?? {}),
-  } as Parameters<typeof toBuffer>[0]);
+  });
 }
 
 function fit(width: number, height: number): string {
