@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toBuffer } from 'bwip-js/node';
 
@@ -63,9 +63,16 @@ export async function barcodePng(code: CameraCode): Promise<Buffer> {
   });
 }
 
-function fit(width: number, height: number): string {
-  const box = `w=${Math.round(width * 0.7)}:h=${Math.round(height * 0.7)}`;
-  return `scale=${box}:force_original_aspect_ratio=decrease:flags=neighbor,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:color=white`;
+/**
+ * Places the barcode in the middle of a white frame, enlarged by a whole factor (every module the
+ * same number of pixels, as a printed label under a lens; an uneven resize breaks ITF's
+ * narrow/wide bars), as large as fits in 70 % of the frame.
+ */
+function fit(png: Buffer, width: number, height: number): string {
+  const w = png.readUInt32BE(16);
+  const h = png.readUInt32BE(20);
+  const k = Math.max(1, Math.floor(Math.min((width * 0.7) / w, (height * 0.7) / h)));
+  return `scale=iw*${k}:ih*${k}:flags=neighbor,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:color=white`;
 }
 
 /** A frame (1280×720 by default) with the barcode in the middle, as raw pixels (`gray` or `rgba`). */
@@ -78,66 +85,32 @@ export function frameOf(
 ): Buffer {
   const file = join(dir, `${name}.png`);
   writeFileSync(file, png);
-  const args = ['-loglevel', 'error', '-i', file, '-vf', fit(size.width, size.height), '-f', 'rawvideo'];
+  const args = ['-loglevel', 'error', '-i', file, '-vf', fit(png, size.width, size.height), '-f', 'rawvideo'];
   return execFileSync('ffmpeg', [...args, '-pix_fmt', format, '-'], { maxBuffer: 16 * 1024 * 1024 });
 }
 
 /**
  * A `.y4m` video for Chromium's fake camera: each barcode held `seconds` in view, then a blank
- * white moment (so a code shown twice is really twice). The header must say `C420`, not ffmpeg's
- * `C420mpeg2`, or Chromium ignores the file. Chromium plays it in a loop.
+ * white moment (so a code shown twice is really twice). Written frame by frame: the luminance
+ * plane from ffmpeg, neutral chroma; the header says `C420` (Chromium ignores ffmpeg's own
+ * `C420mpeg2` and `C420jpeg`). Chromium plays it in a loop.
  */
 export function cameraVideo(
   pngs: Buffer[],
   dir: string,
   options: { seconds?: number; blank?: number; fps?: number; width?: number; height?: number } = {},
 ): string {
-  const { seconds = 1.5, blank = 0.5, fps = 4, width = 960, height = 540 } = options;
-  const white = join(dir, 'blank.png');
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'color=c=white:s=320x240',
-    '-frames:v',
-    '1',
-    white,
-  ]);
-  const list: string[] = [];
+  const { seconds = 1.5, blank = 0.5, fps = 4, width = 1280, height = 720 } = options;
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+  const white = Buffer.concat([Buffer.alloc(width * height, 255), chroma]);
+  const frame = Buffer.from('FRAME\n', 'latin1');
+  const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420\n`, 'latin1')];
   pngs.forEach((png, index) => {
-    const file = join(dir, `code-${index}.png`);
-    writeFileSync(file, png);
-    list.push(`file '${file}'`, `duration ${seconds}`, `file '${white}'`, `duration ${blank}`);
+    const image = Buffer.concat([frameOf(png, 'gray', dir, `code-${index}`, { width, height }), chroma]);
+    for (let i = 0; i < Math.round(seconds * fps); i++) parts.push(frame, image);
+    for (let i = 0; i < Math.round(blank * fps); i++) parts.push(frame, white);
   });
-  list.push(`file '${white}'`);
-  const concat = join(dir, 'frames.txt');
-  writeFileSync(concat, `${list.join('\n')}\n`);
   const video = join(dir, 'camera.y4m');
-  const filter = `${fit(width, height)},fps=${fps},format=yuv420p`;
-  execFileSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    concat,
-    '-vf',
-    filter,
-    video,
-  ]);
-  // Chromium reads `C420`; ffmpeg writes `C420mpeg2` (or `C420jpeg`) in the stream header.
-  const bytes = readFileSync(video);
-  const end = bytes.indexOf(0x0a);
-  const header = bytes
-    .subarray(0, end)
-    .toString('latin1')
-    .replace(/ C420\w+/, ' C420');
-  writeFileSync(video, Buffer.concat([Buffer.from(header, 'latin1'), bytes.subarray(end)]));
+  writeFileSync(video, Buffer.concat(parts));
   return video;
 }
