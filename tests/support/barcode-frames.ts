@@ -89,6 +89,14 @@ export function frameOf(
   return execFileSync('ffmpeg', [...args, '-pix_fmt', format, '-'], { maxBuffer: 16 * 1024 * 1024 });
 }
 
+/** The same frame as a PNG file (small: mostly white), for pages that make ImageBitmaps of it. */
+export function framePng(png: Buffer, dir: string, name: string, size = { width: 1280, height: 720 }): Buffer {
+  const file = join(dir, `${name}.png`);
+  writeFileSync(file, png);
+  const args = ['-loglevel', 'error', '-i', file, '-vf', fit(png, size.width, size.height), '-f', 'image2'];
+  return execFileSync('ffmpeg', [...args, '-vcodec', 'png', '-'], { maxBuffer: 16 * 1024 * 1024 });
+}
+
 /**
  * A `.y4m` video for Chromium's fake camera: each barcode held `seconds` in view, then a blank
  * white moment (so a code shown twice is really twice). Written frame by frame: the luminance

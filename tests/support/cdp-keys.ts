@@ -15,6 +15,12 @@ export type ScanOptions = {
   /** An AIM id sent before the code (`C1`…). */
   aim?: string | null;
   terminator?: 'enter' | 'tab';
+  /**
+   * Give each key an explicit event time (the default). Without, the browser stamps each key
+   * when it gets it: real time, as fast as the driver sends (a benchmark measuring from the
+   * terminator's time stamp needs that).
+   */
+  stamp?: boolean;
 };
 
 type RawKey = {
@@ -73,7 +79,8 @@ export class ScannerKeyboard {
       // The events of one slot (a modifier, the key, an Alt code's digits) share its time span.
       const inner = step / (slot.length + 1);
       for (const [index, key] of slot.entries()) {
-        pending.push(cdp.send('Input.dispatchKeyEvent', { ...key, timestamp: t + index * inner }));
+        const event = options.stamp === false ? key : { ...key, timestamp: t + index * inner };
+        pending.push(cdp.send('Input.dispatchKeyEvent', event));
       }
       this.#last = t + (slot.length - 1) * inner;
       t += step;
