@@ -36,7 +36,8 @@ export function wireApp(): void {
     void setLanguage(settings.language);
   });
   onCore('status.changed', (status) => useStationStore.getState().statusChanged(status));
-  onCore('scan.verdict', (verdict) => useScanStore.getState().verdict(verdict));
+  // Pushed verdicts are the HID scanners' (scans that came from no window).
+  onCore('scan.verdict', (verdict) => useScanStore.getState().verdict(verdict, 'hid'));
   onCore('pack.changed', (view) => usePackStore.getState().changed(view));
   onCore('qc.changed', (view) => useQcStore.getState().changed(view));
   onCore('returns.changed', (view) => useReturnsStore.getState().changed(view));

@@ -82,6 +82,22 @@ describe('GS1 scans in the core', () => {
     db.close();
   });
 
+  it('warns (done, but look) when the lot has expired or a GS1 separator may be missing', async () => {
+    fixture = openCore({ random: () => 0.99 });
+    const { number, line } = oneLineOrder(fixture.dataDir, false);
+    await fixture.ok('auth.login', { badge: DEMO.packer.badge, pin: DEMO.packer.pin });
+    await fixture.ok('session.bench', { bench: 'pack' });
+    await scan(fixture, number);
+    // The fixture's clock is 2026-11-22: a lot that expired on 2025-01-31.
+    const expired = await scan(fixture, `01${line.gtin}` + `17250100` + `10OLD`, 'C1');
+    expect(expired).toMatchObject({ tone: 'warn', params: { warning: 'expired', expiry: '2025-01-31' } });
+    await scan(fixture, 'CMD:UNDO');
+    const doubtful = await scan(fixture, `01${line.gtin}` + `10ABC` + `17291231`, 'C1');
+    expect(doubtful).toMatchObject({ tone: 'warn', params: { warning: 'missing_separator:10' } });
+    await scan(fixture, 'CMD:UNDO');
+    expect(await scan(fixture, `01${line.gtin}` + `17291231` + `10NEW`, 'C1')).toMatchObject({ tone: 'good' });
+  });
+
   it('answers "not recognised" with what was read, and records it', async () => {
     fixture = openCore();
     await fixture.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
