@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { ScannerKeyboard } from './cdp-keys';
 import { ROOT } from './paths';
 
 export const CHROMIUM = process.env.BENCHLINE_CHROMIUM ?? '/usr/bin/chromium';
@@ -59,10 +60,22 @@ export async function openStation(
   return page;
 }
 
-/** Types a code as a keyboard-wedge scanner does: a few ms a character, then Enter. */
+const KEYBOARDS = new WeakMap<Page, ScannerKeyboard>();
+
+/**
+ * Types a code as a keyboard-wedge scanner does: a few ms a character, then Enter. The keys go
+ * through CDP with the scanner's own event times (as a real scanner's are stamped by the system
+ * when they arrive): Playwright's `keyboard.type` waits for the page to handle each key before
+ * sending the next, so a page busy with the first key would stretch the gaps a real scanner
+ * never has.
+ */
 export async function scan(page: Page, code: string, msPerChar = 5): Promise<void> {
-  await page.keyboard.type(code, { delay: msPerChar });
-  await page.keyboard.press('Enter');
+  let keyboard = KEYBOARDS.get(page);
+  if (!keyboard) {
+    keyboard = new ScannerKeyboard(page);
+    KEYBOARDS.set(page, keyboard);
+  }
+  await keyboard.scan(code, { msPerChar });
 }
 
 /** Saves a screenshot to look at: test-results/screenshots/<name>.png. */

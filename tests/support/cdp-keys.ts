@@ -97,7 +97,7 @@ export class ScannerKeyboard {
   async type(text: string, msPerChar: number, layout: 'us' | 'azerty' = 'us'): Promise<void> {
     const cdp = await this.#session();
     for (const char of text) {
-      for (const key of charKeys(usKey(char, layout))) await cdp.send('Input.dispatchKeyEvent', key);
+      for (const key of charKeys(keyOf(char, layout))) await cdp.send('Input.dispatchKeyEvent', key);
       await new Promise((resolve) => setTimeout(resolve, msPerChar));
     }
   }
@@ -106,6 +106,15 @@ export class ScannerKeyboard {
     const cdp = await this.#session();
     const keys = key === 'Enter' ? terminator('Enter', 'Enter', 13, '\r') : terminator('Tab', 'Tab', 9, '\t');
     for (const event of keys) await cdp.send('Input.dispatchKeyEvent', event);
+  }
+}
+
+/** The US key of a character; a character no US key types (é, a space) is sent as text alone. */
+function keyOf(char: string, layout: 'us' | 'azerty'): KeySpec {
+  try {
+    return usKey(char, layout);
+  } catch {
+    return { code: '', key: char, shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, capsLock: false };
   }
 }
 

@@ -220,7 +220,7 @@ describe('keyboard-wedge engine', () => {
   it('measures gaps by event time: a busy renderer that handles queued keys late does not split the scan', () => {
     const h = harness();
     // Keys made 5 ms apart; the handler ran the first three on time, then the page was busy
-    // for 200 ms, then it ran the rest from the queue in a rush.
+    // for 300 ms, then it ran the rest from the queue in a rush.
     const code = 'NW10001-XYZ';
     const keys = keysOf(code);
     let t = 2000;
@@ -245,7 +245,7 @@ describe('keyboard-wedge engine', () => {
       h.press(key!, t);
       t += 5;
     });
-    // The page is busy until 2300: the 200 ms timer (due at 2210) runs late, and defers.
+    // The page is busy until 2300: the 250 ms timer (due at 2260) runs late, and defers.
     h.busy(2300);
     h.advance(0);
     expect(h.typed).toEqual([]);

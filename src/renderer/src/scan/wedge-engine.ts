@@ -67,7 +67,7 @@ export type WedgeHost<T> = {
 export type Decision = { consume: boolean; startsBurst: boolean; burstId: number };
 
 /** How long after the gap limit the end-of-burst timer waits. */
-export const TIMER_SLACK_MS = 100;
+export const TIMER_SLACK_MS = 150;
 
 /** During calibration any key burst ended by a terminator is a sample: the scanner may be slow. */
 export const CALIBRATION_MAX_GAP_MS = 1000;
