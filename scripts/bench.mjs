@@ -20,9 +20,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DIR = join(ROOT, 'bench');
 const SUFFIX = '.bench.ts';
 const STANDALONE = join(ROOT, 'out', 'main', 'standalone.js');
-// What out/main/standalone.js is built from: the core, shared, the build config, and package.json
-// (the version is compiled in).
-const BUILD_INPUTS = ['src/core', 'src/shared', 'electron.vite.config.ts', 'package.json'];
+// What the build is made from: the core, shared, the renderer (the browser benchmarks load it),
+// the build config, and package.json (the version is compiled in).
+const BUILD_INPUTS = ['src/core', 'src/shared', 'src/renderer', 'electron.vite.config.ts', 'package.json'];
 // A benchmark that has not finished in this time is stuck (a core that never answers), not slow.
 const TIMEOUT_MS = 10 * 60_000;
 const WIN = process.platform === 'win32';

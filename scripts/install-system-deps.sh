@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs: Chromium (end-to-end tests in web mode),
 # poppler-utils (pdftotext/pdftoppm read back the PDFs we render), libusb (node-hid loads it),
-# a font with wide coverage for screenshots, CUPS with the cups-pdf printer (printing tests) and
-# PostgreSQL (the cloud service tests start a throwaway cluster). Idempotent; sudo when not root.
+# a font with wide coverage for screenshots, CUPS with the cups-pdf printer (printing tests),
+# PostgreSQL (the cloud service tests start a throwaway cluster) and ffmpeg (the camera tests make
+# the fake camera's .y4m video, and their frames, from barcode images). Idempotent; sudo when not root.
 set -euo pipefail
 
-packages=(chromium poppler-utils libusb-1.0-0 fonts-dejavu-core cups printer-driver-cups-pdf postgresql)
+packages=(chromium poppler-utils libusb-1.0-0 fonts-dejavu-core cups printer-driver-cups-pdf postgresql ffmpeg)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -31,6 +31,9 @@ import type { Handlers } from './rpc/dispatcher';
 import { ulid } from './util/ulid';
 import type { Logger } from './util/log';
 import { ScanService } from './workflows/scan';
+import { DeviceManager } from './devices/manager';
+import { loadNodeHid, type HidLoadResult } from './devices/hid-backend';
+import { devicesHandlers } from './rpc/devices-handlers';
 import { SessionService } from './workflows/session';
 import { FontSet } from './labels/fonts';
 import { LabelRenderer } from './labels/render';
@@ -61,6 +64,11 @@ export type CoreOptions = {
    * main. Absent in web mode; jobs for a system printer then fail with a clear message.
    */
   systemPrinter?: SystemPrinter;
+  /**
+   * How HID scanners and scales are reached: node-hid by default (loaded on first use), a fake
+   * backend in tests, or `false` for none.
+   */
+  hid?: (() => Promise<HidLoadResult>) | false;
 };
 
 /** What the host does with one window's link: feed it frames, and say when it closed. */
@@ -78,6 +86,7 @@ type Services = {
   dispatcher: Dispatcher;
   pack: PackService;
   printQueue: PrintQueue;
+  devices: DeviceManager;
 };
 
 /**
@@ -192,6 +201,7 @@ export class Core {
   close(): void {
     if (!this.#services || !this.#services.db.open) return;
     if (this.#statusTimer) clearTimeout(this.#statusTimer);
+    this.#services.devices.stop();
     this.#services.session.stop();
     this.#services.printQueue.stop();
     this.#services.db.close();
@@ -242,8 +252,8 @@ export class Core {
       settings: () => this.#settings!,
       changed: (view) => this.emit('session.changed', view),
     });
-    const scan = new ScanService({ db, events, session });
     const policies = new PolicyStore(db, log);
+    const scan = new ScanService({ db, events, session, policies, clock: this.#clock });
     // Printing: workflows commit their record, then queue their labels (see printing/queue.ts).
     const renderer = new LabelRenderer(new FontSet(this.#options.resourcesDir));
     const cups = new CupsClient(this.#options.cups);
@@ -336,6 +346,30 @@ export class Core {
       changed: (view) => this.emit('review.changed', view),
     });
     const regrades = new RegradeService({ db, events, clock: this.#clock });
+    const hid = this.#options.hid;
+    const devices = new DeviceManager({
+      load:
+        hid === false
+          ? () => Promise.resolve({ ok: false as const, error: 'HID devices are turned off' })
+          : (hid ?? (() => loadNodeHid(log))),
+      log,
+      clock: this.#clock,
+      wanted: () => ({ scanners: this.#settings!.scanner.mode !== 'wedge', scales: true }),
+      // An HID scan belongs to no window: every window shows its verdict.
+      scan: ({ code, symbology, device }) => {
+        const input = {
+          code,
+          source: 'hid' as const,
+          ...(symbology && /^[A-Za-z][0-9A-Za-z]$/.test(symbology) ? { symbology } : {}),
+        };
+        scan.submit(input).then(
+          (verdict) => this.emit('scan.verdict', verdict),
+          (error: unknown) => log.error({ err: error, device }, 'HID scan failed'),
+        );
+      },
+      scale: (reading) => this.emit('scale', reading),
+      changed: () => this.#statusSoon(),
+    });
     scan.route('pack', pack);
     scan.route('qc', qc);
     scan.route('returns', returns);
@@ -353,6 +387,8 @@ export class Core {
           this.#settings = settings;
           this.emit('settings.changed', settings);
           session.settingsChanged();
+          // HID scanners are opened or closed by the scanner mode.
+          void devices.poll();
         },
       },
       status: () => this.#status(),
@@ -363,6 +399,7 @@ export class Core {
       ...foundation,
       ...packingHandlers({ pack, qc, session }),
       ...returnsHandlers({ returns, session }),
+      ...devicesHandlers({ devices, session, pack, returns, scaleChanged: (reading) => this.emit('scale', reading) }),
       ...reviewHandlers({
         review,
         regrades,
@@ -397,7 +434,8 @@ export class Core {
     });
     session.start();
     printQueue.start();
-    return { db, station, events, session, dispatcher, pack, printQueue };
+    void devices.start().catch((error: unknown) => log.error({ err: error }, 'device manager failed to start'));
+    return { db, station, events, session, dispatcher, pack, printQueue, devices };
   }
 
   /**
@@ -452,7 +490,7 @@ export class Core {
       settings: this.#settings,
       // Sync arrives with the cloud service; until then every event waits in the outbox.
       sync: { state: 'not_enrolled', queueDepth: services ? services.events.count() : 0 },
-      devices: [],
+      devices: services ? services.devices.statuses() : [],
     };
   }
 }

@@ -5,6 +5,7 @@ import { logMain } from './log';
 import { hardenContents, hardenSession } from './security';
 import { mainWindowOptions } from './window';
 import { isAppFrame } from './trusted';
+import { guardScans } from './scan-guard';
 
 /**
  * Electron main: windows, security, and the core's supervisor. Main stays thin: it never
@@ -70,6 +71,8 @@ function runPrimary(): void {
   function createWindow(): void {
     const window = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')));
     const id = window.id;
+    // Keys of a scan (Ctrl+], F8, Alt+0029, fast bursts) never trigger a menu accelerator.
+    guardScans(window.webContents);
     window.on('closed', () => supervisor.detach(id));
     window.once('ready-to-show', () => window.show());
     if (rendererUrl) {

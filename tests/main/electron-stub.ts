@@ -57,6 +57,7 @@ export class FakeWebContents extends FakeEmitter {
   readonly postMessage = vi.fn((_channel: string, _message: unknown, _transfer?: unknown[]) => undefined);
   readonly send = vi.fn((_channel: string, ..._args: unknown[]) => undefined);
   readonly setWindowOpenHandler = vi.fn((_handler: (details: { url: string }) => { action: string }) => undefined);
+  readonly setIgnoreMenuShortcuts = vi.fn((_ignore: boolean) => undefined);
 }
 
 /** A utilityProcess child: records what it was sent, dies on demand. */

@@ -167,6 +167,9 @@ describe('main: start-up', () => {
       window.loadFile.mock.invocationCallOrder[0] ?? -1,
     );
 
+    // Scans never trigger a menu accelerator: the window's contents are guarded.
+    expect(window.webContents.listenerCount('before-input-event')).toBe(1);
+
     // Shown when painted, not before.
     expect(window.show).not.toHaveBeenCalled();
     window.emit('ready-to-show');

@@ -37,9 +37,12 @@ export async function openStation(
   browser: Browser,
   url: string,
   viewport = { width: 1280, height: 800 },
+  /** A script run in the page before the app's own (e.g. a listener that must come first). */
+  initScript?: () => void,
 ): Promise<Page> {
   // A context of its own (axe-core needs one), like a fresh browser profile.
   const context = await browser.newContext({ viewport });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   // Shorter than the test's own timeout, so a failure names the step that waited.
   page.setDefaultTimeout(10_000);

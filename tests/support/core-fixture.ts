@@ -35,6 +35,8 @@ export function openCore(
     /** Printing: CUPS programs and timeouts, 9100 timeouts (tests shorten them). */
     cups?: CoreOptions['cups'];
     raw9100?: CoreOptions['raw9100'];
+    /** HID devices: none by default (tests of devices pass a fake node-hid). */
+    hid?: CoreOptions['hid'];
   } = {},
 ): CoreFixture {
   const temp = options.dataDir ? null : tempDir();
@@ -49,6 +51,7 @@ export function openCore(
     ...(options.random ? { random: options.random } : {}),
     ...(options.cups ? { cups: options.cups } : {}),
     ...(options.raw9100 ? { raw9100: options.raw9100 } : {}),
+    hid: options.hid ?? false,
   });
   const frames: CoreFrame[] = [];
   const connectionId = core.attach((frame) => frames.push(frame)).id;

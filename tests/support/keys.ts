@@ -1,43 +1,123 @@
 /**
- * The key a scanner configured for US English presses for each character: the physical key
- * (`code`), whether Shift is held, and the Windows virtual key code Chromium expects.
+ * What a keyboard-wedge scanner configured for a US keyboard sends for each character — the
+ * physical key (`code`) and Shift — and what the operating system then reports as `key` under
+ * its own layout (US, or French AZERTY) and Caps Lock. Used by the wedge's unit tests and by the
+ * end-to-end scans typed through CDP.
  */
-export type UsKey = { code: string; key: string; shift: boolean; keyCode: number };
+export type KeySpec = {
+  code: string;
+  key: string;
+  shiftKey: boolean;
+  ctrlKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+  capsLock: boolean;
+};
 
-const SYMBOLS: [code: string, plain: string, shifted: string, keyCode: number][] = [
-  ['Backquote', '`', '~', 192],
-  ['Minus', '-', '_', 189],
-  ['Equal', '=', '+', 187],
-  ['BracketLeft', '[', '{', 219],
-  ['BracketRight', ']', '}', 221],
-  ['Backslash', '\\', '|', 220],
-  ['Semicolon', ';', ':', 186],
-  ['Quote', "'", '"', 222],
-  ['Comma', ',', '<', 188],
-  ['Period', '.', '>', 190],
-  ['Slash', '/', '?', 191],
-  ['Space', ' ', ' ', 32],
-];
-const SHIFTED_DIGITS = ')!@#$%^&*(';
+const US_SHIFTED: Record<string, string> = {
+  '~': 'Backquote',
+  '!': 'Digit1',
+  '@': 'Digit2',
+  '#': 'Digit3',
+  $: 'Digit4',
+  '%': 'Digit5',
+  '^': 'Digit6',
+  '&': 'Digit7',
+  '*': 'Digit8',
+  '(': 'Digit9',
+  ')': 'Digit0',
+  _: 'Minus',
+  '+': 'Equal',
+  '{': 'BracketLeft',
+  '}': 'BracketRight',
+  '|': 'Backslash',
+  ':': 'Semicolon',
+  '"': 'Quote',
+  '<': 'Comma',
+  '>': 'Period',
+  '?': 'Slash',
+};
 
-const KEYS = new Map<string, UsKey>();
-for (let d = 0; d <= 9; d++) {
-  KEYS.set(String(d), { code: `Digit${d}`, key: String(d), shift: false, keyCode: 48 + d });
-  KEYS.set(SHIFTED_DIGITS[d]!, { code: `Digit${d}`, key: SHIFTED_DIGITS[d]!, shift: true, keyCode: 48 + d });
-}
-for (let c = 65; c <= 90; c++) {
-  const upper = String.fromCharCode(c);
-  KEYS.set(upper, { code: `Key${upper}`, key: upper, shift: true, keyCode: c });
-  KEYS.set(upper.toLowerCase(), { code: `Key${upper}`, key: upper.toLowerCase(), shift: false, keyCode: c });
-}
-for (const [code, plain, shifted, keyCode] of SYMBOLS) {
-  if (!KEYS.has(plain)) KEYS.set(plain, { code, key: plain, shift: false, keyCode });
-  if (!KEYS.has(shifted)) KEYS.set(shifted, { code, key: shifted, shift: true, keyCode });
-}
+const US_PLAIN: Record<string, string> = {
+  '`': 'Backquote',
+  '-': 'Minus',
+  '=': 'Equal',
+  '[': 'BracketLeft',
+  ']': 'BracketRight',
+  '\\': 'Backslash',
+  ';': 'Semicolon',
+  "'": 'Quote',
+  ',': 'Comma',
+  '.': 'Period',
+  '/': 'Slash',
+  ' ': 'Space',
+};
 
-/** The US key for a character; throws for one a US keyboard cannot type. */
-export function usKey(char: string): UsKey {
-  const key = KEYS.get(char);
-  if (!key) throw new Error(`no US key types ${JSON.stringify(char)}`);
-  return key;
+/** French AZERTY: what each physical key gives, [unshifted, shifted]. Letters not listed are as on US. */
+const AZERTY: Record<string, [string, string]> = {
+  Backquote: ['²', '²'],
+  Digit1: ['&', '1'],
+  Digit2: ['é', '2'],
+  Digit3: ['"', '3'],
+  Digit4: ["'", '4'],
+  Digit5: ['(', '5'],
+  Digit6: ['-', '6'],
+  Digit7: ['è', '7'],
+  Digit8: ['_', '8'],
+  Digit9: ['ç', '9'],
+  Digit0: ['à', '0'],
+  Minus: [')', '°'],
+  Equal: ['=', '+'],
+  KeyQ: ['a', 'A'],
+  KeyW: ['z', 'Z'],
+  KeyA: ['q', 'Q'],
+  KeyZ: ['w', 'W'],
+  KeyM: [',', '?'],
+  Semicolon: ['m', 'M'],
+  BracketLeft: ['Dead', '¨'],
+  BracketRight: ['$', '£'],
+  Quote: ['ù', '%'],
+  Backslash: ['*', 'µ'],
+  Comma: [';', '.'],
+  Period: [':', '/'],
+  Slash: ['!', '§'],
+  Space: [' ', ' '],
+};
+
+const US_KEYS: Record<string, [string, string]> = {};
+for (const [char, code] of Object.entries(US_PLAIN)) US_KEYS[code] = [char, US_KEYS[code]?.[1] ?? char];
+for (const [char, code] of Object.entries(US_SHIFTED)) US_KEYS[code] = [US_KEYS[code]?.[0] ?? char, char];
+for (let d = 0; d <= 9; d++) US_KEYS[`Digit${d}`] = [String(d), US_KEYS[`Digit${d}`]?.[1] ?? String(d)];
+
+/** The US key (code + Shift) a scanner presses for `char`, reported under `layout`. */
+export function usKey(char: string, layout: 'us' | 'azerty' = 'us', capsLock = false): KeySpec {
+  let code: string;
+  let shiftKey: boolean;
+  if (/^[a-zA-Z]$/.test(char)) {
+    code = `Key${char.toUpperCase()}`;
+    shiftKey = char !== char.toLowerCase();
+  } else if (/^\d$/.test(char)) {
+    code = `Digit${char}`;
+    shiftKey = false;
+  } else if (US_SHIFTED[char]) {
+    code = US_SHIFTED[char];
+    shiftKey = true;
+  } else if (US_PLAIN[char]) {
+    code = US_PLAIN[char];
+    shiftKey = false;
+  } else {
+    throw new Error(`no US key for ${JSON.stringify(char)}`);
+  }
+  const table = layout === 'azerty' ? { ...US_KEYS, ...AZERTY } : US_KEYS;
+  let key: string;
+  const azerty = layout === 'azerty' ? AZERTY[code] : undefined;
+  if (code.startsWith('Key') && !(azerty && !/^[a-zA-Z]$/.test(azerty[0]))) {
+    const letter = (table[code]?.[0] ?? code.slice(3)).toLowerCase();
+    // Caps Lock flips the case a letter key gives.
+    key = shiftKey !== capsLock ? letter.toUpperCase() : letter;
+  } else {
+    const pair = table[code]!;
+    key = shiftKey ? pair[1] : pair[0];
+  }
+  return { code, key, shiftKey, ctrlKey: false, altKey: false, metaKey: false, capsLock };
 }

@@ -75,4 +75,10 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'printers.assign': { labelType: 'shipping', printerId: null, format: 'zpl', dpi: 203, darkness: 20 },
   'printers.config': { gs1CompanyPrefix: '0614141', ssccExtension: 1 },
   'printers.test': { labelType: 'bin' },
+  'devices.list': {},
+  'scale.read': {},
+  'scale.zero': {},
+  'scale.tare': { clear: true },
+  'scale.weigh': {},
+  'scanner.calibrationCode': {},
 };

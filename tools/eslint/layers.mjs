@@ -39,6 +39,7 @@ export const LAYERS = {
       'zod',
       /^@zxing\//,
       'recharts',
+      /^zxing-wasm\/reader(\/zxing_reader\.wasm\?url)?$/,
     ],
     node: false,
   },

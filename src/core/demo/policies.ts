@@ -1,3 +1,4 @@
+import { DEFAULT_BARCODE_PATTERNS } from '#shared/barcode/patterns';
 import type { PolicyDocument, PolicyKind } from '#shared/policy/index';
 
 /**
@@ -332,4 +333,6 @@ export const DEMO_POLICIES: readonly Entry<PolicyKind>[] = [
       packagingGrams: 180,
     },
   },
+  // The demo's label patterns are the defaults every station starts with.
+  { kind: 'barcodes', document: { ...DEFAULT_BARCODE_PATTERNS, id: 'barcodes' } },
 ];

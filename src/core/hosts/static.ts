@@ -23,7 +23,8 @@ const TYPES: Record<string, string> = {
 export function contentSecurityPolicy(wsOrigin: string): string {
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // zxing-wasm (measured against @zxing/library in the camera worker) compiles WebAssembly.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob: mediastream:",

@@ -9,7 +9,7 @@ import type { EventLog } from '../events/log';
 import { BenchError } from '../util/errors';
 import { ulid } from '../util/ulid';
 import type { QcService } from './qc';
-import { verdict, type ScanContext } from './scan';
+import { verdict, type Gs1Attributes, type ScanContext } from './scan';
 import type { ActiveSession } from './session';
 
 /** Order statuses from the order system that stop the bench. */
@@ -103,7 +103,7 @@ export class PackService {
       }
       return this.#serial(active, open, order, code);
     }
-    if (classified.kind === 'product') return this.#item(active, open, order, classified.subject, code);
+    if (classified.kind === 'product') return this.#item(active, open, order, classified.subject, code, classified.gs1);
     this.#deps.events.record({
       type: 'pack.item_refused',
       operatorId: active.operator.id,
@@ -261,7 +261,14 @@ export class PackService {
     return good('verdict.pack.opened', { number: order.number, units }, code);
   }
 
-  #item(active: ActiveSession, open: PackageRow, order: PackOrder, productId: string, code: string): Verdict {
+  #item(
+    active: ActiveSession,
+    open: PackageRow,
+    order: PackOrder,
+    productId: string,
+    code: string,
+    gs1?: Gs1Attributes,
+  ): Verdict {
     const units = this.#q.units(open.id);
     const lines = order.lines.filter((l) => l.productId === productId);
     const line = lines.find((l) => units.filter((u) => u.line_no === l.lineNo).length < l.quantity);
@@ -279,6 +286,11 @@ export class PackService {
         : bad('verdict.pack.tooMany', { name }, code);
     }
     const unitNo = this.#q.nextUnitNo(open.id);
+    // A GS1 barcode (GS1-128, DataMatrix, Digital Link) carries the unit's lot, expiry and
+    // serial: they are recorded with the unit, and a serialised unit needs no second scan.
+    const serial = line.serialised && gs1?.serial ? gs1.serial : null;
+    if (serial !== null && this.#q.serialTaken(open.id, serial))
+      return bad('verdict.pack.serialTwice', { serial }, code);
     this.#write(() => {
       this.#q.insertUnit({
         package_id: open.id,
@@ -287,24 +299,40 @@ export class PackService {
         product_id: productId,
         code,
         serial: null,
-        lot: null,
-        expiry: null,
+        lot: gs1?.lot ?? null,
+        expiry: gs1?.expiry ?? null,
         scanned_at: this.#deps.clock(),
       });
       this.#deps.events.append({
         type: 'pack.item_scanned',
         operatorId: active.operator.id,
         subject: open.id,
-        payload: { unitNo, lineNo: line.lineNo, productId, sku: line.sku, code },
+        payload: {
+          unitNo,
+          lineNo: line.lineNo,
+          productId,
+          sku: line.sku,
+          code,
+          ...(gs1 ? { lot: gs1.lot, expiry: gs1.expiry, serial: gs1.serial } : {}),
+        },
       });
+      if (serial !== null) {
+        this.#q.setSerial(open.id, unitNo, serial);
+        this.#deps.events.append({
+          type: 'pack.serial_recorded',
+          operatorId: active.operator.id,
+          subject: open.id,
+          payload: { unitNo, lineNo: line.lineNo, serial, from: 'gs1' },
+        });
+      }
     });
-    if (line.serialised) {
+    if (line.serialised && serial === null) {
       this.#awaitingSerial = { packageId: open.id, unitNo, lineNo: line.lineNo };
       this.#changed(open.id);
       return info('verdict.pack.scanSerial', { name: line.name }, code);
     }
     const view = this.#changed(open.id);
-    return this.#progress(view, line.name, code);
+    return this.#progress(view, serial === null ? line.name : `${line.name} · ${serial}`, code);
   }
 
   #serial(active: ActiveSession, open: PackageRow, order: PackOrder, serial: string): Verdict {

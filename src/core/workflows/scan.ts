@@ -1,15 +1,26 @@
-import { parseCommand, type Command } from '#shared/barcode/commands';
+import { classifyScan, describeReading, type Classification } from '#shared/barcode/classify';
+import type { Command } from '#shared/barcode/commands';
+import { DEFAULT_BARCODE_PATTERNS } from '#shared/barcode/patterns';
 import type { ScanInput, Verdict } from '#shared/contract/scan';
 import { roleMayOpen, type Bench } from '#shared/domain/roles';
 import type { Db } from '../db/connection';
 import { catalogQueries, type CatalogQueries } from '../db/queries/catalog';
 import { operatorQueries, type OperatorQueries, type OperatorRecord } from '../db/queries/operators';
+import type { PolicyStore } from '../db/queries/policies';
 import type { EventLog } from '../events/log';
 import { inOneUnit } from '../db/unit';
 import { BenchError } from '../util/errors';
 import type { ActiveSession, SessionService } from './session';
 
-export type ScanDeps = { db: Db; events: EventLog; session: SessionService };
+export type ScanDeps = {
+  db: Db;
+  events: EventLog;
+  session: SessionService;
+  /** The company's barcode patterns live among the policies; the defaults apply without one. */
+  policies?: PolicyStore;
+  /** For the century of two-digit GS1 dates. */
+  clock?: () => number;
+};
 
 /** A command answered the same at every bench (PRINT, REPRINT). */
 export type StationCommandHandler = (active: ActiveSession, code: string) => Verdict | Promise<Verdict>;
@@ -46,13 +57,32 @@ export function normalizeScan(code: string): string {
   return code.replace(/[\x00-\x1c\x1e\x1f\x7f]/g, '').trim();
 }
 
-/** What a scanned code is, before any bench interprets it. */
+/** GS1 data read with a product (GS1-128, GS1 DataMatrix or QR, Digital Link). */
+export type Gs1Attributes = {
+  gtin: string;
+  lot: string | null;
+  expiry: string | null;
+  serial: string | null;
+  /** Doubts about the string (`missing_separator:10`): it was read, but may mean something else. */
+  warnings: string[];
+};
+
+/**
+ * What a scanned code is, before any bench interprets it: the shape of the code (`reading`,
+ * from `classifyScan`) resolved against this station's data.
+ */
 export type Classified =
   | { kind: 'command'; command: Command }
-  | { kind: 'product'; subject: string; params: Record<string, string> }
+  | {
+      kind: 'product';
+      subject: string;
+      params: Record<string, string>;
+      /** Lot, expiry and serial when the barcode carried them. */
+      gs1?: Gs1Attributes;
+    }
   | { kind: 'order'; subject: string; params: Record<string, string | number> }
   | { kind: 'rma'; subject: string; params: Record<string, string | number> }
-  | { kind: 'unknown' };
+  | { kind: 'unknown'; reading?: Classification };
 
 /**
  * Every scan, from every input, ends here. Logged out, the scan path reads only badges and PINs;
@@ -116,7 +146,7 @@ export class ScanService {
     if (!active) return verdict('needs_login', 'bad', 'verdict.needsLogin', {}, code);
     if (active.locked) return verdict('locked', 'bad', 'verdict.locked', {}, code);
 
-    const classified = this.#classify(code);
+    const classified = this.#classify(code, input.symbology);
     if (classified.kind === 'command' && isSessionCommand(classified.command)) {
       return this.#command(classified.command, code, input, active);
     }
@@ -128,7 +158,7 @@ export class ScanService {
       // One scan, one unit of work: every row and event it writes commits together, with one
       // fsync — the bench's steps (receive, grade, route…) are savepoints inside it.
       const answered = inOneUnit(this.#deps.db, () => handler.scan({ active, input, code, classified }));
-      if (answered) return answered;
+      if (answered) return this.#warnGs1(answered, classified);
     }
     if (classified.kind === 'command') return this.#unusedCommand(active, input, code);
     return this.#record(active, input, code, classified);
@@ -222,30 +252,67 @@ export class ScanService {
     };
   }
 
-  #classify(code: string): Classified {
-    const command = parseCommand(code);
-    if (command) return { kind: 'command', command };
-    const product = this.#catalog.productByBarcode(code);
-    if (product) {
-      return {
-        kind: 'product',
-        subject: product.id,
-        params: { sku: product.sku, name: product.name, brand: product.brand },
-      };
+  /**
+   * Reads the code's shape, then looks it up: a GTIN (from any barcode form, GS1 data or a
+   * Digital Link) in the catalogue; anything else as a barcode stored as is, an order or tote,
+   * an RMA or return tracking number. What is found nowhere is unknown, with what was read.
+   */
+  classify(code: string, symbology?: string | null): Classified {
+    return this.#classify(code, symbology);
+  }
+
+  #classify(code: string, symbology?: string | null): Classified {
+    const reading = classifyScan(code, {
+      symbology,
+      patterns: this.#deps.policies?.one('barcodes') ?? DEFAULT_BARCODE_PATTERNS,
+      referenceYear: new Date(this.#deps.clock?.() ?? Date.now()).getUTCFullYear(),
+    });
+    const shape = reading.reading;
+    if (shape.kind === 'command') return { kind: 'command', command: shape.command };
+    const data = reading.code;
+    let gs1: Gs1Attributes | undefined;
+    let keys: string[];
+    switch (shape.kind) {
+      case 'gtin':
+        // The catalogue keys barcodes by GTIN-14 already; an order or RMA number is looked up as read.
+        keys = [data];
+        break;
+      case 'gs1': {
+        const { gtin, lot, expiry, serial, orderNumber } = shape.data;
+        if (gtin) gs1 = { gtin, lot, expiry, serial, warnings: shape.warnings };
+        keys = [gtin, orderNumber, shape.data.sscc].filter((k): k is string => k !== null);
+        break;
+      }
+      case 'tracking':
+        keys = [shape.tracking.number, data];
+        break;
+      default:
+        keys = [data];
     }
-    const order = this.#catalog.order(code);
-    if (order) {
-      return {
-        kind: 'order',
-        subject: order.id,
-        params: { number: order.number, status: order.status, lines: order.lines },
-      };
+    for (const key of new Set(keys)) {
+      const product = this.#catalog.productByBarcode(key);
+      if (product) {
+        return {
+          kind: 'product',
+          subject: product.id,
+          params: { sku: product.sku, name: product.name, brand: product.brand },
+          ...(gs1 ? { gs1 } : {}),
+        };
+      }
+      const order = this.#catalog.order(key);
+      if (order) {
+        return {
+          kind: 'order',
+          subject: order.id,
+          params: { number: order.number, status: order.status, lines: order.lines },
+        };
+      }
+      const rma = this.#catalog.rma(key);
+      if (rma) {
+        return { kind: 'rma', subject: rma.id, params: { number: rma.number, status: rma.status, lines: rma.lines } };
+      }
     }
-    const rma = this.#catalog.rma(code);
-    if (rma) {
-      return { kind: 'rma', subject: rma.id, params: { number: rma.number, status: rma.status, lines: rma.lines } };
-    }
-    return { kind: 'unknown' };
+    return { kind: 'unknown', reading };
   }
 
   #record(
@@ -255,18 +322,40 @@ export class ScanService {
     classified: Exclude<Classified, { kind: 'command' }>,
   ): Verdict {
     const known = classified.kind !== 'unknown';
+    const reading = classified.kind === 'unknown' ? classified.reading : undefined;
     const recorded = this.#deps.events.record({
       type: 'scan.recorded',
       operatorId: active.operator.id,
       subject: known ? classified.subject : null,
-      payload: { code, source: input.source, symbology: input.symbology ?? null, kind: classified.kind },
+      payload: {
+        code,
+        source: input.source,
+        symbology: input.symbology ?? null,
+        kind: classified.kind,
+        ...(reading ? { reading: reading.reading.kind, read: describeReading(reading) } : {}),
+        ...(classified.kind === 'product' && classified.gs1 ? { gs1: classified.gs1 } : {}),
+      },
     });
-    const params = known ? classified.params : {};
-    return {
-      ...verdict(classified.kind, known ? 'good' : 'bad', `verdict.${classified.kind}`, params, code),
-      eventId: recorded.id,
-      seq: recorded.seq,
-    };
+    const answer = reading
+      ? unknownVerdict(reading, code)
+      : verdict(classified.kind, 'good', `verdict.${classified.kind}`, known ? classified.params : {}, code);
+    return this.#warnGs1({ ...answer, eventId: recorded.id, seq: recorded.seq }, classified);
+  }
+
+  /**
+   * A good scan of a product whose GS1 data says "look": the lot is past its expiry date, or the
+   * string may have lost a separator. The bench did its work; the tone turns to a warning and the
+   * reason is added to the verdict.
+   */
+  #warnGs1(answer: Verdict, classified: Classified): Verdict {
+    if (answer.tone !== 'good' || classified.kind !== 'product' || !classified.gs1) return answer;
+    const { expiry, warnings } = classified.gs1;
+    const today = new Date(this.#deps.clock?.() ?? Date.now()).toISOString().slice(0, 10);
+    if (expiry !== null && expiry < today) {
+      return { ...answer, tone: 'warn', params: { ...answer.params, warning: 'expired', expiry } };
+    }
+    if (warnings.length > 0) return { ...answer, tone: 'warn', params: { ...answer.params, warning: warnings[0]! } };
+    return answer;
   }
 }
 
@@ -280,6 +369,45 @@ export function verdict(
   navigate: Verdict['navigate'] = null,
 ): Verdict {
   return { kind, tone, message, params, display, navigate, eventId: null, seq: null };
+}
+
+/**
+ * "Not recognised", saying what was read: a GTIN not in the catalogue, a tracking number no
+ * return has, a code that looks like an RMA but is not known here, a wrong check digit, or plain
+ * text — never a silent drop. `message` is `verdict.notRecognised.<reading>`.
+ */
+export function unknownVerdict(classification: Classification, code: string): Verdict {
+  const { reading } = classification;
+  const params: Verdict['params'] = { read: describeReading(classification) };
+  switch (reading.kind) {
+    case 'gtin':
+      params.gtin = reading.gtin;
+      params.form = reading.form;
+      if (reading.range)
+        return verdict('unknown', 'bad', 'verdict.notRecognised.gtinRange', { ...params, range: reading.range }, code);
+      break;
+    case 'gs1':
+      params.gtin = reading.data.gtin ?? reading.data.sscc ?? '';
+      break;
+    case 'sscc':
+      params.sscc = reading.sscc;
+      break;
+    case 'tracking':
+      params.carrier = reading.tracking.carrier.toUpperCase();
+      params.number = reading.tracking.number;
+      break;
+    case 'pattern':
+      params.pattern = reading.pattern;
+      break;
+    case 'invalid':
+      params.expected = reading.expected;
+      params.reason = reading.reason;
+      break;
+    default:
+      break;
+  }
+  const tone = 'bad';
+  return verdict('unknown', tone, `verdict.notRecognised.${reading.kind}`, params, code);
 }
 
 function lockParams(error: BenchError): Record<string, number> {

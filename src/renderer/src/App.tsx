@@ -1,9 +1,11 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bench } from '#shared/domain/roles';
 import { LabelsPanel } from './components/LabelsPanel';
 import { Notices } from './components/Notices';
+import { CameraScanner } from './components/CameraScanner';
 import { ScanFeedback } from './components/ScanFeedback';
+import { ScanHistory } from './components/ScanHistory';
 import { StatusBar } from './components/StatusBar';
 import { BenchPlaceholder } from './screens/BenchPlaceholder';
 import { Home } from './screens/Home';
@@ -31,6 +33,9 @@ export function App() {
   const go = useNavStore((s) => s.go);
   const lock = useSessionStore((s) => s.lock);
   const logout = useSessionStore((s) => s.logout);
+  // The scan history (F9) and the camera (F7) open over any screen.
+  const [panel, setPanel] = useState<'history' | 'camera' | null>(null);
+  const toggle = (which: 'history' | 'camera'): void => setPanel((open) => (open === which ? null : which));
 
   // A core without a database answers app.status but no session: it is ready to show its error.
   const ready = link === 'open' && status !== null && (status.state === 'error' || session !== null);
@@ -42,6 +47,14 @@ export function App() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       if (event.key === 'Escape' && loggedIn) go('home');
+      // F10 the last scans, F5 the camera (F7 and F9 belong to the benches' labels: panel, reprint).
+      if (event.key === 'F10' || event.key === 'F5') {
+        event.preventDefault();
+        setPanel((open) => {
+          const which = event.key === 'F10' ? 'history' : 'camera';
+          return open === which ? null : which;
+        });
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -67,6 +80,30 @@ export function App() {
           </button>
         ) : null}
         <span className="header-spacer" />
+        {ready && status.state === 'ready' ? (
+          <>
+            <button
+              type="button"
+              className="button-header"
+              aria-expanded={panel === 'history'}
+              aria-keyshortcuts="F9"
+              data-testid="toggle-history"
+              onClick={() => toggle('history')}
+            >
+              {t('scanner.history')} (F9)
+            </button>
+            <button
+              type="button"
+              className="button-header"
+              aria-expanded={panel === 'camera'}
+              aria-keyshortcuts="F7"
+              data-testid="toggle-camera"
+              onClick={() => toggle('camera')}
+            >
+              {t('scanner.camera')} (F7)
+            </button>
+          </>
+        ) : null}
         {loggedIn ? (
           <>
             <span className="header-operator">{t('home.welcome', { name: operator.name })}</span>
@@ -82,6 +119,8 @@ export function App() {
       <main id="main" className="app-main" tabIndex={-1}>
         <Notices />
         {ready && status.state === 'ready' ? <ScanFeedback /> : null}
+        {panel === 'history' ? <ScanHistory onClose={() => setPanel(null)} /> : null}
+        {panel === 'camera' ? <CameraScanner onClose={() => setPanel(null)} /> : null}
         {loggedIn && session?.pending ? (
           <section className="switch-operator" aria-label={t('login.title')} data-testid="switch-operator">
             <PinForm title={t('verdict.badgeSwitch', { name: session.pending.operatorName })} />

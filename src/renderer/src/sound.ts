@@ -1,17 +1,21 @@
 /**
- * Scan sounds, synthesised (no files to ship): a short high beep for a good scan, two low buzzes
- * for a bad one, a soft mid beep for information. Loud enough over a conveyor, short enough not
- * to annoy after the thousandth scan.
+ * Scan sounds, synthesised (no files to ship): a short high beep for a good scan, two quick
+ * mid-high triangle beeps for a warning (done, but look), two low buzzes for a bad one, a soft
+ * mid beep for information. Each differs in pitch, timbre and rhythm, so they are told apart
+ * without looking. Loud enough over a conveyor, short enough not to annoy after the thousandth.
  */
 let context: AudioContext | null = null;
 
-const TONES: Record<'good' | 'bad' | 'info', { frequency: number; type: OscillatorType; beeps: number; ms: number }> = {
+export type Tone = 'good' | 'warn' | 'bad' | 'info';
+
+const TONES: Record<Tone, { frequency: number; type: OscillatorType; beeps: number; ms: number }> = {
   good: { frequency: 1320, type: 'square', beeps: 1, ms: 90 },
+  warn: { frequency: 660, type: 'triangle', beeps: 2, ms: 70 },
   bad: { frequency: 220, type: 'sawtooth', beeps: 2, ms: 160 },
   info: { frequency: 880, type: 'sine', beeps: 1, ms: 120 },
 };
 
-export function playTone(tone: 'good' | 'bad' | 'info'): void {
+export function playTone(tone: Tone): void {
   try {
     context ??= new AudioContext();
     const spec = TONES[tone];

@@ -4,11 +4,13 @@ import { setLanguage } from './i18n/index';
 import { onCore } from './services/core';
 import { sessionService } from './services/session';
 import { WedgeListener } from './scan/wedge';
+import { setStationWedge } from './scan/station';
 import { useNoticeStore } from './stores/notices';
 import { usePackStore, useQcStore } from './stores/packing';
 import { usePrintingStore } from './stores/printing';
 import { useReturnsStore } from './stores/returns';
 import { useReviewStore } from './stores/review';
+import { useDevicesStore } from './stores/devices';
 import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
 import { useStationStore } from './stores/station';
@@ -36,7 +38,8 @@ export function wireApp(): void {
     void setLanguage(settings.language);
   });
   onCore('status.changed', (status) => useStationStore.getState().statusChanged(status));
-  onCore('scan.verdict', (verdict) => useScanStore.getState().verdict(verdict));
+  // Pushed verdicts are the HID scanners' (scans that came from no window).
+  onCore('scan.verdict', (verdict) => useScanStore.getState().verdict(verdict, 'hid'));
   onCore('pack.changed', (view) => usePackStore.getState().changed(view));
   onCore('qc.changed', (view) => useQcStore.getState().changed(view));
   onCore('returns.changed', (view) => useReturnsStore.getState().changed(view));
@@ -46,6 +49,7 @@ export function wireApp(): void {
     if (state.last !== previous.last && state.last?.kind === 'review') useReviewStore.getState().verdict(state.last);
   });
   onCore('print.changed', (job) => usePrintingStore.getState().changed(job));
+  onCore('scale', (reading) => useDevicesStore.getState().scaleChanged(reading));
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));
@@ -53,9 +57,10 @@ export function wireApp(): void {
 
   // Scans typed by a keyboard-wedge scanner, anywhere in the window.
   const wedge = new WedgeListener(DEFAULT_SETTINGS.scanner, (scan) => {
-    void useScanStore.getState().submit(scan.code, 'wedge');
+    void useScanStore.getState().submit(scan.code, 'wedge', scan.symbology);
   });
   wedge.attach(window);
+  setStationWedge(wedge);
   useStationStore.subscribe((state, previous) => {
     const settings = state.status?.settings;
     if (settings && settings !== previous.status?.settings) {

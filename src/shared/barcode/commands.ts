@@ -23,6 +23,8 @@ export const SIMPLE_COMMANDS = [
   'fail',
   /** Skip an optional step. */
   'skip',
+  /** Go on to the next thing the bench asks for (the next unit to inspect, the next item). */
+  'next',
   /** A held parcel may go on. */
   'release',
   /** A held parcel may not. */
@@ -47,10 +49,13 @@ export type ValueCommand = (typeof VALUE_COMMANDS)[number];
 
 export type Command = { name: SimpleCommand } | { name: 'bench'; bench: Bench } | { name: ValueCommand; value: string };
 
-/** Reads a command barcode; null when the code is not one. Case-insensitive after the prefix. */
-export function parseCommand(code: string): Command | null {
-  if (!code.toUpperCase().startsWith(COMMAND_PREFIX)) return null;
-  const body = code.slice(COMMAND_PREFIX.length).toUpperCase();
+/**
+ * Reads a command barcode; null when the code is not one. Case-insensitive. A company may print
+ * its command barcodes with another prefix (its barcode patterns say which).
+ */
+export function parseCommand(code: string, prefix: string = COMMAND_PREFIX): Command | null {
+  if (!code.toUpperCase().startsWith(prefix.toUpperCase())) return null;
+  const body = code.slice(prefix.length).toUpperCase();
   const simple = SIMPLE_COMMANDS.find((name) => name.toUpperCase() === body);
   if (simple) return { name: simple };
   if (body.startsWith('BENCH:')) {

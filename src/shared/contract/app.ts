@@ -21,7 +21,10 @@ export const deviceStatusSchema = z.object({
   kind: z.enum(['scanner', 'scale', 'camera', 'printer']),
   name: z.string(),
   state: z.enum(['connected', 'disconnected', 'error']),
+  /** Why it is in error, and what to do. */
+  detail: z.string().optional(),
 });
+export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
 
 export const statusSchema = z.object({
   app: z.object({ name: z.string(), version: z.string() }),

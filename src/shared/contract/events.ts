@@ -7,6 +7,7 @@ import { packViewSchema, qcViewSchema } from './pack';
 import { returnCaseViewSchema } from './returns';
 import { reviewCaseSchema } from './review';
 import { printJobSchema } from './printing';
+import { scaleReadingSchema } from './devices';
 
 /** Events the core pushes to windows, with their payload schemas. */
 export const coreEvents = {
@@ -29,6 +30,8 @@ export const coreEvents = {
   'review.changed': reviewCaseSchema,
   /** A print job of this station was queued, sent, printed, failed or is waiting. */
   'print.changed': printJobSchema,
+  /** The scale's reading changed (weight, stability, status). */
+  scale: scaleReadingSchema,
 } as const;
 
 /**

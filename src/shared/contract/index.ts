@@ -8,6 +8,7 @@ import { returnsMethods } from './returns';
 import { reviewMethods } from './review';
 import { analyticsMethods } from './analytics';
 import { printingMethods } from './printing';
+import { devicesMethods } from './devices';
 
 /**
  * The whole contract between the renderer and the core: one entry per method, named
@@ -27,6 +28,7 @@ export const contract = {
   ...reviewMethods,
   ...analyticsMethods,
   ...printingMethods,
+  ...devicesMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -52,3 +54,4 @@ export * from './returns';
 export * from './review';
 export * from './analytics';
 export * from './printing';
+export * from './devices';

@@ -40,10 +40,14 @@ export const VERDICT_KINDS = [
   'review',
 ] as const;
 
-/** What the core made of a scan. `message` is an i18n key; `params` fill it. */
+/**
+ * What the core made of a scan. `message` is an i18n key; `params` fill it. `tone`: good (done),
+ * warn (done, but look: an expired lot, a doubtful GS1 string), bad (refused), info (the bench
+ * waits for the next step).
+ */
 export const verdictSchema = z.object({
   kind: z.enum(VERDICT_KINDS),
-  tone: z.enum(['good', 'bad', 'info']),
+  tone: z.enum(['good', 'warn', 'bad', 'info']),
   message: z.string(),
   params: z.record(z.string(), z.union([z.string(), z.number()])),
   /** The code as it may be shown: a PIN is never echoed. */

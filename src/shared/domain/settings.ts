@@ -5,16 +5,36 @@ export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /**
- * Keyboard-wedge scanner detection, per station. A scan is a burst of keys whose gaps are all at
- * most `maxInterKeyMs`, at least `minLength` characters long, ended by the terminator. The
- * default gap accepts slow Zebra scanners (about 80 ms a key, peaks near 100 ms).
+ * What calibration learnt from test scans: the scanner's speed, and the threshold it set.
+ * `maxGapMs` is the longest gap seen between two keys of a scan.
+ */
+export const scannerCalibrationSchema = z.strictObject({
+  at: z.number().int(),
+  scans: z.number().int().min(1).max(20),
+  avgMsPerChar: z.number().min(0).max(1000),
+  maxGapMs: z.number().min(0).max(1000),
+  terminator: z.enum(['enter', 'tab']),
+  aim: z.boolean(),
+});
+export type ScannerCalibration = z.infer<typeof scannerCalibrationSchema>;
+
+/**
+ * Scanner input, per station. Keyboard-wedge detection: a scan is a burst of keys whose gaps are
+ * all at most `maxInterKeyMs`, at least `minLength` characters long, ended by the terminator, with
+ * the prefix and suffix when set. The default gap accepts scanners from about 1 to 100 ms a key
+ * (slow Zebra scanners type about 80 ms a key, with peaks near 100 ms); calibration sets it from
+ * the scanner's own speed. `mode` says which scanners the station reads: keyboard wedge, HID POS
+ * (read by the core), or both. `aim`: strip AIM symbology identifiers (`]C1`…) and pass them on.
  */
 export const scannerSettingsSchema = z.strictObject({
+  mode: z.enum(['both', 'wedge', 'hid']),
   maxInterKeyMs: z.number().int().min(1).max(300),
   minLength: z.number().int().min(1).max(64),
   terminator: z.enum(['enter', 'tab', 'either']),
   prefix: z.string().max(8),
   suffix: z.string().max(8),
+  aim: z.enum(['auto', 'off']),
+  calibration: scannerCalibrationSchema.nullable(),
 });
 export type ScannerSettings = z.infer<typeof scannerSettingsSchema>;
 
@@ -36,7 +56,16 @@ export const DEFAULT_SETTINGS: Settings = {
   idleLockSeconds: 600,
   language: 'en',
   sounds: true,
-  scanner: { maxInterKeyMs: 100, minLength: 4, terminator: 'either', prefix: '', suffix: '' },
+  scanner: {
+    mode: 'both',
+    maxInterKeyMs: 100,
+    minLength: 4,
+    terminator: 'either',
+    prefix: '',
+    suffix: '',
+    aim: 'auto',
+    calibration: null,
+  },
   weighing: 'optional',
   regradePercent: 10,
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { barcodePatternsSchema } from '../barcode/patterns';
 import { checklistSchema } from './checklist';
 import { defectListSchema } from './defects';
 import { fraudPolicySchema } from './fraud';
@@ -25,6 +26,8 @@ export const POLICY_SCHEMAS = {
     /** What the box, filler and insert add to the products' own weight. */
     packagingGrams: z.number().nonnegative(),
   }),
+  /** The company's barcode patterns (RMA, order, tote, badge, bin labels; command prefix). */
+  barcodes: barcodePatternsSchema,
 } as const;
 
 export type PolicyKind = keyof typeof POLICY_SCHEMAS;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { printable } from '#shared/barcode/classify';
 import { errorText, verdictText } from '../i18n/text';
 import { useScanStore } from '../stores/scan';
 
@@ -34,7 +35,7 @@ export function ScanFeedback() {
         data-kind={lastError ? 'error' : (last?.kind ?? '')}
         data-flash={flashId}
       >
-        {last?.display && !lastError ? <span className="scan-code">{last.display}</span> : null}
+        {last?.display && !lastError ? <span className="scan-code">{printable(last.display)}</span> : null}
         <span className="scan-text">{text}</span>
       </div>
       {flashing && flashTone ? (

@@ -27,7 +27,9 @@ export function StatusBar() {
       <span className="status-item" data-testid="status-devices">
         <span className="status-label">{t('status.devices')}</span>{' '}
         {status && status.devices.length > 0
-          ? status.devices.map((d) => `${d.name} (${d.state})`).join(', ')
+          ? status.devices
+              .map((d) => `${t(`scanner.deviceKinds.${d.kind}`)}: ${d.name} (${t(`scanner.deviceStates.${d.state}`)})`)
+              .join(', ')
           : t('status.noDevices')}
       </span>
       <span className={`status-link status-link-${link}`} aria-hidden="true" />

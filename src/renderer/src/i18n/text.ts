@@ -28,5 +28,12 @@ export function verdictText(t: TFunction, verdict: Verdict): string {
     const group = verdict.kind === 'rma' ? 'rmaStatus' : 'orderStatus';
     params.status = t(`${group}.${params.status}`, { defaultValue: params.status });
   }
-  return t(verdict.message, params);
+  if (typeof params.pattern === 'string')
+    params.pattern = t(`scanner.patterns.${params.pattern}`, { defaultValue: params.pattern });
+  const text = t(verdict.message, params);
+  // A good scan with something to look at (an expired lot, a doubtful GS1 string) says what.
+  if (params.warning === 'expired') return `${text} ${t('scanner.warnings.expired', { expiry: params.expiry })}`;
+  if (typeof params.warning === 'string' && params.warning.startsWith('missing_separator'))
+    return `${text} ${t('scanner.warnings.separator')}`;
+  return text;
 }

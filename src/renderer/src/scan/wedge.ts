@@ -1,147 +1,110 @@
 import type { ScannerSettings } from '#shared/domain/settings';
-import { scannerChar } from './keymap';
+import { WedgeEngine, type KeyRecord, type WedgeScan } from './wedge-engine';
 
-export type WedgeScan = { code: string; startedAt: number; endedAt: number };
+export type { KeyRecord, WedgeScan };
 
-type Burst = {
-  chars: string[];
-  times: number[];
-  /** The element that had focus when the burst began. */
-  target: EventTarget | null;
-  /** Where the first character went into a text field, to take it back if this is a scan. */
-  firstAt: { element: HTMLInputElement | HTMLTextAreaElement; index: number } | null;
-};
+/** A text field as it was just before the first key of a burst reached it. */
+type FieldPosition = { element: HTMLInputElement | HTMLTextAreaElement; before: string; start: number; end: number };
 
 /**
- * Tells keyboard-wedge scans from typing, for the whole window. A scan is a burst of keys, each
- * at most `maxInterKeyMs` after the previous one, at least `minLength` long, ended by Enter or
- * Tab. The first key of every burst goes through to the page (a person typing must not wait);
- * later keys of a fast burst are held; when the burst turns out to be a scan, the held keys
- * never reach the page and the first one is taken back out of the field, so a scan never lands
- * in a text field. When it turns out to be typing, the held keys are typed in order.
+ * The keyboard-wedge listener of the window: the DOM side of `WedgeEngine`. It listens in the
+ * capture phase (before any screen's own handlers), swallows the keys the engine holds, takes
+ * the first key of a scan back out of the text field it went into, and types held keys back in
+ * when a burst turns out to be a person typing. Scans go to `onScan` — or, while Settings tests
+ * or calibrates the scanner, to the diverting handler instead (nothing reaches the core).
  */
 export class WedgeListener {
-  #settings: ScannerSettings;
+  readonly #engine: WedgeEngine<EventTarget | null>;
   readonly #onScan: (scan: WedgeScan) => void;
-  readonly #now: () => number;
-  #burst: Burst | null = null;
-  #timer: ReturnType<typeof setTimeout> | null = null;
   #target: Window | null = null;
+  #divert: ((scan: WedgeScan) => void) | null = null;
+  readonly #keyListeners = new Set<(record: KeyRecord) => void>();
+  /** Where the first character of each burst went (only the latest burst matters). */
+  #first: { burstId: number; at: FieldPosition | null } | null = null;
+  #enabled = true;
 
-  constructor(
-    settings: ScannerSettings,
-    onScan: (scan: WedgeScan) => void,
-    now: () => number = () => performance.now(),
-  ) {
-    this.#settings = settings;
+  constructor(settings: ScannerSettings, onScan: (scan: WedgeScan) => void) {
     this.#onScan = onScan;
-    this.#now = now;
+    this.#enabled = settings.mode !== 'hid';
+    this.#engine = new WedgeEngine<EventTarget | null>(settings, {
+      scan: (scan, burst) => {
+        if (this.#first?.burstId === burst.burstId) takeBack(this.#first.at);
+        this.#first = null;
+        (this.#divert ?? this.#onScan)(scan);
+      },
+      typing: (text, target) => typeInto(target, text),
+      key: (record) => {
+        for (const listener of this.#keyListeners) listener(record);
+      },
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+      now: () => performance.now(),
+    });
   }
 
   configure(settings: ScannerSettings): void {
-    this.#settings = settings;
+    this.#engine.configure(settings);
+    this.#enabled = settings.mode !== 'hid';
   }
 
   attach(target: Window): void {
     this.#target = target;
-    target.addEventListener('keydown', this.#onKeyDown, { capture: true });
+    target.addEventListener('keydown', this.#onKey, { capture: true });
+    target.addEventListener('keyup', this.#onKey, { capture: true });
+    target.addEventListener('keypress', this.#onKeyPress, { capture: true });
   }
 
   detach(): void {
-    this.#target?.removeEventListener('keydown', this.#onKeyDown, { capture: true });
+    this.#target?.removeEventListener('keydown', this.#onKey, { capture: true });
+    this.#target?.removeEventListener('keyup', this.#onKey, { capture: true });
+    this.#target?.removeEventListener('keypress', this.#onKeyPress, { capture: true });
     this.#target = null;
-    this.#clearTimer();
-    this.#burst = null;
   }
 
-  readonly #onKeyDown = (event: KeyboardEvent): void => {
-    if (event.isComposing || event.repeat) return;
-    if (event.key === 'Shift' || event.key === 'CapsLock' || event.key === 'Control' || event.key === 'Alt') return;
-    const now = this.#now();
-    const burst = this.#burst;
-    const gap = burst ? now - burst.times[burst.times.length - 1]! : Number.POSITIVE_INFINITY;
-    const fast = gap <= this.#settings.maxInterKeyMs;
+  /** Sends scans to `handler` instead of the core (Settings' test area and calibration). */
+  divert(handler: ((scan: WedgeScan) => void) | null, options: { calibrating?: boolean } = {}): void {
+    this.#divert = handler;
+    this.#engine.setCalibrating(handler !== null && (options.calibrating ?? false));
+  }
 
-    if (this.#isTerminator(event)) {
-      if (burst && fast && this.#isScan(burst)) {
-        event.preventDefault();
-        event.stopImmediatePropagation();
-        this.#finishScan(burst, now);
-        return;
-      }
-      this.#flushAsTyping();
-      return;
-    }
+  /** Every key the listener sees, with its gap and what was done with it. */
+  onKey(listener: (record: KeyRecord) => void): () => void {
+    this.#keyListeners.add(listener);
+    return () => this.#keyListeners.delete(listener);
+  }
 
-    const char = scannerChar(event);
-    if (char === null) {
-      this.#flushAsTyping();
-      return;
-    }
-    if (burst && fast) {
+  readonly #onKey = (event: KeyboardEvent): void => {
+    // A station set to HID scanners only still lets Settings test and calibrate a wedge scanner.
+    if (!this.#enabled && this.#divert === null) return;
+    const decision = this.#engine.key({
+      type: event.type === 'keyup' ? 'up' : 'down',
+      code: event.code,
+      key: event.key,
+      shiftKey: event.shiftKey,
+      ctrlKey: event.ctrlKey,
+      altKey: event.altKey,
+      metaKey: event.metaKey,
+      capsLock: event.getModifierState?.('CapsLock') ?? false,
+      repeat: event.repeat,
+      isComposing: event.isComposing,
+      timeStamp: event.timeStamp,
+      handledAt: performance.now(),
+      target: event.target,
+    });
+    if (decision.startsBurst) this.#first = { burstId: decision.burstId, at: fieldPosition(event.target) };
+    if (decision.consume) {
       event.preventDefault();
       event.stopImmediatePropagation();
-      burst.chars.push(char);
-      burst.times.push(now);
-      this.#armTimer();
-      return;
     }
-    this.#flushAsTyping();
-    this.#burst = { chars: [char], times: [now], target: event.target, firstAt: fieldPosition(event.target) };
-    // A control character (GS) must never reach the page, even as the first key.
-    if (char.charCodeAt(0) < 32) event.preventDefault();
-    this.#armTimer();
   };
 
-  #isTerminator(event: KeyboardEvent): boolean {
-    const { terminator } = this.#settings;
-    const enter = event.key === 'Enter' || event.code === 'Enter' || event.code === 'NumpadEnter';
-    const tab = event.key === 'Tab' && !event.shiftKey;
-    return (enter && terminator !== 'tab') || (tab && terminator !== 'enter');
-  }
-
-  #isScan(burst: Burst): boolean {
-    const code = this.#stripAffixes(burst.chars.join(''));
-    return code !== null && code.length >= this.#settings.minLength;
-  }
-
-  #stripAffixes(raw: string): string | null {
-    const { prefix, suffix } = this.#settings;
-    if (prefix && !raw.startsWith(prefix)) return null;
-    if (suffix && !raw.endsWith(suffix)) return null;
-    return raw.slice(prefix.length, raw.length - suffix.length);
-  }
-
-  #finishScan(burst: Burst, now: number): void {
-    this.#clearTimer();
-    this.#burst = null;
-    takeBackFirst(burst);
-    const code = this.#stripAffixes(burst.chars.join(''));
-    if (code !== null) this.#onScan({ code, startedAt: burst.times[0]!, endedAt: now });
-  }
-
-  /** The burst was a person typing: give the held keys to the page, in order. */
-  #flushAsTyping(): void {
-    this.#clearTimer();
-    const burst = this.#burst;
-    this.#burst = null;
-    if (!burst || burst.chars.length < 2) return;
-    const held = burst.chars.slice(1).join('');
-    // eslint-disable-next-line no-control-regex
-    typeInto(burst.target, held.replace(/[\x00-\x1f]/g, ''));
-  }
-
-  #armTimer(): void {
-    this.#clearTimer();
-    // A scanner that sends no terminator, or a person who typed two keys fast: once the gap
-    // has passed, it is typing.
-    this.#timer = setTimeout(() => this.#flushAsTyping(), this.#settings.maxInterKeyMs + 20);
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-  }
+  /** Characters made after a key was let through (an Alt code's char) must not land while held. */
+  readonly #onKeyPress = (event: KeyboardEvent): void => {
+    if (this.#engine.holding) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  };
 }
 
 function isTextField(target: EventTarget | null): target is HTMLInputElement | HTMLTextAreaElement {
@@ -150,26 +113,39 @@ function isTextField(target: EventTarget | null): target is HTMLInputElement | H
   return ['text', 'search', 'password', 'tel', 'url', 'email', 'number', ''].includes(target.type);
 }
 
-function fieldPosition(target: EventTarget | null): Burst['firstAt'] {
+function fieldPosition(target: EventTarget | null): FieldPosition | null {
   if (!isTextField(target)) return null;
+  const before = target.value;
   try {
-    return { element: target, index: target.selectionStart ?? target.value.length };
+    return {
+      element: target,
+      before,
+      start: target.selectionStart ?? before.length,
+      end: target.selectionEnd ?? before.length,
+    };
   } catch {
     // inputs of type number or email have no selection API
-    return { element: target, index: target.value.length };
+    return { element: target, before, start: before.length, end: before.length };
   }
 }
 
-/** Removes the burst's first character from the field it went into, if it is still there. */
-function takeBackFirst(burst: Burst): void {
-  const at = burst.firstAt;
-  const first = burst.chars[0];
-  if (!at || first === undefined) return;
-  const { element, index } = at;
-  if (element.value.slice(index, index + first.length) !== first) return;
-  setFieldValue(element, element.value.slice(0, index) + element.value.slice(index + first.length));
+/**
+ * Takes the burst's first key back out of the field it went into: the field is put back as it
+ * was before that key, if what changed is one insertion at the caret (the key's character —
+ * which under a French layout is not the character the scanner meant: `&` for `1`).
+ */
+function takeBack(at: FieldPosition | null): void {
+  if (!at) return;
+  const { element, before, start, end } = at;
+  const now = element.value;
+  if (now === before) return;
+  const head = before.slice(0, start);
+  const tail = before.slice(end);
+  const inserted = now.length - head.length - tail.length;
+  if (inserted < 1 || inserted > 4 || !now.startsWith(head) || !now.endsWith(tail)) return;
+  setFieldValue(element, before);
   try {
-    element.setSelectionRange(index, index);
+    element.setSelectionRange(start, end);
   } catch {
     // no selection API on this input type
   }

@@ -4,6 +4,7 @@ import { LastLabel } from '../components/LastLabel';
 import { errorText } from '../i18n/text';
 import type { PackRecall } from '#shared/contract/pack';
 import { usePackStore } from '../stores/packing';
+import { ScaleWidget } from '../components/ScaleWidget';
 
 /**
  * The packing bench. Driven by scans (order, items, serials, DONE/UNDO/CANCEL/CONFIRM); the
@@ -161,6 +162,7 @@ export function Pack() {
           </dl>
           {open ? (
             <>
+              <ScaleWidget auto={view.prompt === 'weight'} />
               <form className="stack" onSubmit={submitWeight}>
                 <label htmlFor="weight-input">{t('pack.weighManual')}</label>
                 <input

@@ -1,3 +1,4 @@
+import { ScaleWidget } from '../components/ScaleWidget';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -403,6 +404,7 @@ function SidePanel({ view }: { view: ReturnCaseView }) {
           ))}
         </ul>
       ) : null}
+      <ScaleWidget auto={view.weight === null} />
       <form className="stack" onSubmit={submit(() => Number(grams) > 0 && (void weigh(Number(grams)), setGrams('')))}>
         <label htmlFor="returns-weight">{t('returnsBench.weight')}</label>
         <input

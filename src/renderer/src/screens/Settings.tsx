@@ -7,6 +7,7 @@ import { stationService } from '../services/station';
 import { useNoticeStore } from '../stores/notices';
 import { useStationStore } from '../stores/station';
 import { PrintersSection } from './PrintersSettings';
+import { ScannerSettings } from './ScannerSettings';
 
 type Operators = MethodOutput<'operators.list'>;
 
@@ -21,6 +22,7 @@ export function Settings() {
       </h1>
       {/* A new key when the settings change elsewhere: the form starts again from them. */}
       {current ? <SettingsForm key={JSON.stringify(current)} initial={current} /> : null}
+      <ScannerSettings />
       <OperatorList />
       <PrintersSection />
     </section>
@@ -34,7 +36,9 @@ function SettingsForm({ initial }: { initial: StationSettings }) {
 
   const save = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    const result = await stationService.updateSettings(draft);
+    // Scanner settings have their own form (Settings → Scanners).
+    const { scanner: _scanner, ...rest } = draft;
+    const result = await stationService.updateSettings(rest);
     if (result.ok) push('good', t('settings.saved'));
     else push('bad', errorText(t, result.error));
   };
@@ -75,54 +79,6 @@ function SettingsForm({ initial }: { initial: StationSettings }) {
         checked={draft.sounds}
         onChange={(e) => setDraft({ ...draft, sounds: e.target.checked })}
       />
-      <label htmlFor="scanner-gap">{t('settings.scannerGap')}</label>
-      <input
-        id="scanner-gap"
-        className="input-big"
-        type="number"
-        min={1}
-        max={300}
-        value={draft.scanner.maxInterKeyMs}
-        onChange={(e) =>
-          setDraft({
-            ...draft,
-            scanner: { ...draft.scanner, maxInterKeyMs: number(e.target.value, draft.scanner.maxInterKeyMs) },
-          })
-        }
-      />
-      <label htmlFor="scanner-min">{t('settings.scannerMin')}</label>
-      <input
-        id="scanner-min"
-        className="input-big"
-        type="number"
-        min={1}
-        max={64}
-        value={draft.scanner.minLength}
-        onChange={(e) =>
-          setDraft({
-            ...draft,
-            scanner: { ...draft.scanner, minLength: number(e.target.value, draft.scanner.minLength) },
-          })
-        }
-      />
-      <label htmlFor="scanner-terminator">{t('settings.terminator')}</label>
-      <select
-        id="scanner-terminator"
-        className="input-big"
-        value={draft.scanner.terminator}
-        onChange={(e) =>
-          setDraft({
-            ...draft,
-            scanner: { ...draft.scanner, terminator: e.target.value as StationSettings['scanner']['terminator'] },
-          })
-        }
-      >
-        {(['either', 'enter', 'tab'] as const).map((terminator) => (
-          <option key={terminator} value={terminator}>
-            {t(`settings.terminators.${terminator}`)}
-          </option>
-        ))}
-      </select>
       <label htmlFor="regrade-percent">{t('settings.regradePercent')}</label>
       <input
         id="regrade-percent"
