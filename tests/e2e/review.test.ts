@@ -80,32 +80,26 @@ function returnWithStranger(strangerCategory: 'home' | 'footwear', cheapest: boo
 
 /**
  * Scans a code and waits until the station has answered that very scan (its code, or •••• for a
- * PIN, on the verdict line). On this shared 2-core machine a burst of keys is sometimes delayed
- * past the scanner gap and read as typing; such a scan never reached the core, so it is scanned
- * again (at most twice) — what the core answered is still checked by the steps that follow.
+ * PIN, on the verdict line).
  */
 async function scanned(code: string): Promise<void> {
   const shown = /^\d{4,8}$/.test(code) ? '••••' : code;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const before = Number((await page.getAttribute('[data-testid="scan-verdict"]', 'data-flash')) ?? 0);
-    await scan(page, code);
-    const answered = await page
-      .waitForFunction(
-        ({ before, shown }) => {
-          const line = document.querySelector('[data-testid="scan-verdict"]');
-          return (
-            Number(line?.getAttribute('data-flash') ?? 0) > before &&
-            line?.querySelector('.scan-code')?.textContent === shown
-          );
-        },
-        { before, shown },
-        { timeout: 3_000 },
-      )
-      .then(() => true)
-      .catch(() => false);
-    if (answered) return;
-  }
-  throw new Error(`the station never answered the scan of ${code}`);
+  const before = Number((await page.getAttribute('[data-testid="scan-verdict"]', 'data-flash')) ?? 0);
+  await scan(page, code);
+  await page
+    .waitForFunction(
+      ({ before, shown }) => {
+        const line = document.querySelector('[data-testid="scan-verdict"]');
+        return (
+          Number(line?.getAttribute('data-flash') ?? 0) > before &&
+          line?.querySelector('.scan-code')?.textContent === shown
+        );
+      },
+      { before, shown },
+    )
+    .catch(() => {
+      throw new Error(`the station never answered the scan of ${code}`);
+    });
 }
 
 async function verdict(expected: RegExp): Promise<void> {
