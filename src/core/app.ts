@@ -30,6 +30,10 @@ import { ulid } from './util/ulid';
 import type { Logger } from './util/log';
 import { ScanService } from './workflows/scan';
 import { SessionService } from './workflows/session';
+import { syncHandlers } from './rpc/sync-handlers';
+import { SyncEngine, type SyncTimings } from './sync/engine';
+import { syncScanHandler } from './sync/scan';
+import type { SyncFaults } from './sync/upload';
 
 export type CoreOptions = {
   dataDir: string;
@@ -40,6 +44,8 @@ export type CoreOptions = {
   clock?: () => number;
   /** Draws in [0, 1) for QC sampling by percentage; tests fix it, production leaves it random. */
   random?: () => number;
+  /** Sync with the cloud: timings (tests speed them up), fault hooks (tests), and whether to start it. */
+  sync?: { timings?: Partial<SyncTimings>; faults?: SyncFaults; start?: boolean };
 };
 
 /** What the host does with one window's link: feed it frames, and say when it closed. */
@@ -55,6 +61,7 @@ type Services = {
   events: EventLog;
   session: SessionService;
   dispatcher: Dispatcher;
+  sync: SyncEngine;
 };
 
 /**
@@ -144,10 +151,17 @@ export class Core {
     this.#services?.session.checkIdle();
   }
 
+  /** Background sync with the cloud (null when the core has no database). */
+  get sync(): SyncEngine | null {
+    return this.#services?.sync ?? null;
+  }
+
   /** Stops the timers and closes the database; safe to call twice. */
   close(): void {
     if (!this.#services || !this.#services.db.open) return;
     if (this.#statusTimer) clearTimeout(this.#statusTimer);
+    // Aborts the cycle in flight; its writes after this point fail on the closed database.
+    void this.#services.sync.stop();
     this.#services.session.stop();
     this.#services.db.close();
   }
@@ -189,7 +203,11 @@ export class Core {
     }
     const station = this.#ensureStation(db);
     this.#settings = readSettings(db);
-    const events = new EventLog(db, station.id, this.#clock, () => this.#statusSoon());
+    let sync: SyncEngine | null = null;
+    const events = new EventLog(db, station.id, this.#clock, () => {
+      this.#statusSoon();
+      sync?.kick();
+    });
     const session = new SessionService({
       db,
       events,
@@ -234,9 +252,27 @@ export class Core {
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
     const review = new ReviewService({ db, events, policies, session, returns, clock: this.#clock });
+    sync = new SyncEngine({
+      db,
+      events,
+      station,
+      photos,
+      clock: this.#clock,
+      log,
+      appVersion: this.#options.version,
+      changed: (view) => {
+        this.emit('sync.changed', view);
+        this.#statusSoon();
+      },
+      operatorsChanged: () => session.operatorsChanged(),
+      policiesChanged: () => policies.invalidate(),
+      ...(this.#options.sync?.timings ? { timings: this.#options.sync.timings } : {}),
+      ...(this.#options.sync?.faults ? { faults: this.#options.sync.faults } : {}),
+    });
     scan.route('pack', pack);
     scan.route('qc', qc);
     scan.route('returns', returns);
+    scan.route('sync', syncScanHandler(sync));
     const foundation = foundationHandlers({
       db,
       events,
@@ -270,6 +306,7 @@ export class Core {
         stationName: station.name,
         clock: this.#clock,
       }),
+      ...syncHandlers({ sync }),
     };
     const dispatcher = new Dispatcher({
       handlers,
@@ -289,7 +326,8 @@ export class Core {
       },
     });
     session.start();
-    return { db, station, events, session, dispatcher };
+    if (this.#options.sync?.start !== false) sync.start();
+    return { db, station, events, session, dispatcher, sync };
   }
 
   /**
@@ -342,8 +380,7 @@ export class Core {
           }
         : null,
       settings: this.#settings,
-      // Sync arrives with the cloud service; until then every event waits in the outbox.
-      sync: { state: 'not_enrolled', queueDepth: services ? services.events.count() : 0 },
+      sync: services ? services.sync.summary() : { state: 'not_enrolled', queueDepth: 0 },
       devices: [],
     };
   }

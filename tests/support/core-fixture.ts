@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { Core } from '../../src/core/app';
+import { Core, type CoreOptions } from '../../src/core/app';
 import type { MethodInput, MethodName, MethodOutput, Result } from '#shared/contract/index';
 import type { CoreFrame } from '#shared/rpc/protocol';
 import { tempDir } from './paths';
@@ -27,7 +27,14 @@ export type CoreFixture = {
 
 /** An in-process core on a fresh data folder, seeded with the demo warehouse. */
 export function openCore(
-  options: { demo?: boolean; dataDir?: string; clock?: FakeClock; random?: () => number } = {},
+  options: {
+    demo?: boolean;
+    dataDir?: string;
+    clock?: FakeClock;
+    random?: () => number;
+    /** Sync options (timings, fault hooks); sync does not start unless `start` is true. */
+    sync?: CoreOptions['sync'];
+  } = {},
 ): CoreFixture {
   const temp = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? temp!.dir;
@@ -39,6 +46,7 @@ export function openCore(
     log: pino({ level: 'silent' }),
     clock: clock.now,
     ...(options.random ? { random: options.random } : {}),
+    sync: { start: false, ...options.sync },
   });
   const frames: CoreFrame[] = [];
   const connectionId = core.attach((frame) => frames.push(frame)).id;

@@ -54,4 +54,7 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'review.consistency': {},
   'analytics.summary': { from: 0, to: 1_800_000_000_000 },
   'analytics.csv': { from: 0, to: 1_800_000_000_000, table: 'gradeDistribution' },
+  'sync.status': {},
+  'sync.now': {},
+  'sync.enrol': { url: 'http://127.0.0.1:9', code: 'ABCDE-FGHJK' },
 };

@@ -2,8 +2,8 @@ import { hashPinSync } from '../auth/pin';
 import type { Db } from '../db/connection';
 import { barcodeKey } from '../db/queries/catalog';
 import { operatorQueries } from '../db/queries/operators';
-import { buildDemoWarehouse, DEMO_OPERATORS, type DemoWarehouse } from './data';
-import { DEMO_POLICIES } from './policies';
+import { buildDemoWarehouse, DEMO_OPERATORS, type DemoWarehouse } from '#shared/demo/data';
+import { DEMO_POLICIES } from '#shared/demo/policies';
 
 /**
  * Fills an empty station with the demo warehouse, in one transaction. Reference data only: no

@@ -5,6 +5,7 @@ import { statusSchema } from './app';
 import { verdictSchema } from './scan';
 import { packViewSchema, qcViewSchema } from './pack';
 import { returnCaseViewSchema } from './returns';
+import { syncViewSchema } from './sync';
 
 /** Events the core pushes to windows, with their payload schemas. */
 export const coreEvents = {
@@ -23,6 +24,8 @@ export const coreEvents = {
   'qc.changed': qcViewSchema.nullable(),
   /** The return case on this returns bench changed. */
   'returns.changed': returnCaseViewSchema.nullable(),
+  /** Sync progressed: the queue, a stream, an error. */
+  'sync.changed': syncViewSchema,
 } as const;
 
 /**

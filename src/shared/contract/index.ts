@@ -7,6 +7,7 @@ import { packMethods, qcMethods } from './pack';
 import { returnsMethods } from './returns';
 import { reviewMethods } from './review';
 import { analyticsMethods } from './analytics';
+import { syncMethods } from './sync';
 
 /**
  * The whole contract between the renderer and the core: one entry per method, named
@@ -25,6 +26,7 @@ export const contract = {
   ...returnsMethods,
   ...reviewMethods,
   ...analyticsMethods,
+  ...syncMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -49,3 +51,4 @@ export * from './pack';
 export * from './returns';
 export * from './review';
 export * from './analytics';
+export * from './sync';

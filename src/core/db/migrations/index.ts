@@ -3,10 +3,11 @@ import { m0010Initial } from './0010-initial';
 import { m0050Packing } from './0050-packing';
 import { m0060Returns } from './0060-returns';
 import { m0070Review } from './0070-review';
+import { m0090Sync } from './0090-sync';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0050Packing, m0060Returns, m0070Review];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0050Packing, m0060Returns, m0070Review, m0090Sync];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyKind } from '#shared/policy/index';
+import type { PolicyDocument, PolicyKind } from '../policy/index';
 
 /**
  * The demo warehouse's policies: QC checklists, defect codes, grading rubrics for apparel,

@@ -1,5 +1,5 @@
-import { withCheckDigit } from '#shared/barcode/gtin';
-import type { Role } from '#shared/domain/roles';
+import { withCheckDigit } from '../barcode/gtin';
+import type { Role } from '../domain/roles';
 
 /**
  * The demo warehouse: two brands, 220 products with valid EAN-13 / UPC-A barcodes, customers,
