@@ -188,9 +188,10 @@ export class ReferenceApplier {
   /**
    * Replaces a stream's live rows with the staged ones, in the caller's transaction: rows the
    * snapshot does not have (or has in another version) go, the snapshot's new rows come, unchanged
-   * rows stay untouched. Returns the live checksum afterwards.
+   * rows stay untouched — or, `force`d (the live rows were found wrong), every row is rewritten.
+   * Returns the live checksum afterwards.
    */
-  swap(stream: StreamName): { checksum: Checksum; operators: boolean } {
+  swap(stream: StreamName, force = false): { checksum: Checksum; operators: boolean } {
     this.#assertTx();
     const db = this.#db;
     let operators = false;
@@ -201,6 +202,8 @@ export class ReferenceApplier {
       const pkMatch = (a: string, b: string): string => spec.pk.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
       if (kind === 'operator') {
         operators = true;
+        // Forced (the live rows were found wrong): every operator counts as changed.
+        if (force) db.exec('UPDATE operators SET sync_hash = NULL');
         const sets = spec.columns
           .filter((c) => c !== 'id')
           .map((c) => `${c} = s.${c}`)
@@ -217,10 +220,12 @@ export class ReferenceApplier {
         `);
         continue;
       }
-      db.exec(`
-        DELETE FROM ${spec.table} WHERE sync_hash IS NULL OR NOT EXISTS (
-          SELECT 1 FROM ${spec.stage} s WHERE ${pkMatch('s', spec.table)} AND s.sync_hash = ${spec.table}.sync_hash);
-      `);
+      db.exec(
+        force
+          ? `DELETE FROM ${spec.table}`
+          : `DELETE FROM ${spec.table} WHERE sync_hash IS NULL OR NOT EXISTS (
+               SELECT 1 FROM ${spec.stage} s WHERE ${pkMatch('s', spec.table)} AND s.sync_hash = ${spec.table}.sync_hash)`,
+      );
       if (spec.child) {
         db.exec(`
           DELETE FROM temp.sync_swap_ids;

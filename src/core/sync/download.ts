@@ -23,6 +23,7 @@ export type DownloaderDeps = {
   yieldToLoop: () => Promise<void>;
   /** Milliseconds one page's transaction should take; the page size follows. */
   pageTargetMs: number;
+  pageRowsMax: number;
 };
 
 /** A checksum that disagreed after a download: the stream is downloaded again. */
@@ -105,7 +106,7 @@ export class Downloader {
       const now = this.#deps.clock();
       st = inSyncTransaction(db, () => {
         const current = state.stream(name);
-        const updated: StreamState = { ...current, lastPullAt: now };
+        const updated: StreamState = { ...current, lastPullAt: now, upToDate: false };
         if (staging) {
           applier.applyStage(name, rows);
           updated.stageCursor = page.cursor;
@@ -115,7 +116,8 @@ export class Downloader {
             const staged = applier.stageChecksum(name);
             if (sameChecksum(staged, page.checksum)) {
               this.#deps.faults.at?.('before_swap_commit');
-              const swapped = applier.swap(name);
+              // After a mismatch the live rows are not trusted: all of them are rewritten.
+              const swapped = applier.swap(name, current.mismatches > 0);
               operators = swapped.operators;
               policies = name === 'config';
               Object.assign(updated, {
@@ -127,6 +129,7 @@ export class Downloader {
                 stageRows: 0,
                 stageTotal: null,
                 upToDateAt: now,
+                upToDate: true,
                 lastChangeAt: now,
                 mismatches: 0,
               });
@@ -147,7 +150,7 @@ export class Downloader {
           if (rows.length > 0) updated.lastChangeAt = now;
           if (page.upToDate && page.checksum) {
             if (sameChecksum({ rows: updated.rows, sum: updated.checksum }, page.checksum)) {
-              Object.assign(updated, { upToDateAt: now, mismatches: 0 });
+              Object.assign(updated, { upToDateAt: now, upToDate: true, mismatches: 0 });
             } else {
               this.#deps.log.warn(
                 { stream: name, station: { rows: updated.rows, sum: updated.checksum }, cloud: page.checksum },
@@ -189,7 +192,14 @@ export class Downloader {
 
   /** Starts (or restarts) a download into the staging tables; the live data stays as it is. */
   #restage(current: StreamState): StreamState {
-    const updated: StreamState = { ...current, staging: true, stageCursor: null, stageRows: 0, stageTotal: null };
+    const updated: StreamState = {
+      ...current,
+      staging: true,
+      stageCursor: null,
+      stageRows: 0,
+      stageTotal: null,
+      upToDate: false,
+    };
     inSyncTransaction(this.#deps.db, () => {
       this.#deps.applier.clearStage(current.stream);
       this.#deps.state.saveStream(updated);
@@ -200,7 +210,7 @@ export class Downloader {
   #fetch(client: SyncClient, name: StreamName, st: StreamState, signal: AbortSignal): Promise<PullResponse> {
     const cursor = st.staging ? st.stageCursor : st.cursor;
     return client.json('GET', `/v1/sync/streams/${name}`, pullResponseSchema, {
-      query: { cursor: cursor ?? undefined, limit: this.#limits.get(name) ?? 500 },
+      query: { cursor: cursor ?? undefined, limit: this.#limits.get(name) ?? Math.min(500, this.#deps.pageRowsMax) },
       signal,
     });
   }
@@ -211,8 +221,30 @@ export class Downloader {
     const perRow = ms / rows;
     const wanted = Math.round(this.#deps.pageTargetMs / Math.max(perRow, 0.0005));
     const previous = this.#limits.get(name) ?? 500;
-    const next = Math.max(100, Math.min(LIMITS.pageRows, Math.round((previous + wanted) / 2)));
+    const max = Math.min(LIMITS.pageRows, this.#deps.pageRowsMax);
+    const next = Math.max(Math.min(100, max), Math.min(max, Math.round((previous + wanted) / 2)));
     this.#limits.set(name, next);
+  }
+
+  /**
+   * Counts each live stream's rows and compares with the checksum kept page by page; a stream
+   * that does not match is downloaded again (beside the live data). Returns the streams that did not.
+   */
+  recount(): StreamName[] {
+    const wrong: StreamName[] = [];
+    for (const name of STREAMS) {
+      const st = this.#deps.state.stream(name);
+      if (st.staging || st.cursor === null) continue;
+      const counted = this.#deps.applier.liveChecksum(name);
+      if (sameChecksum(counted, { rows: st.rows, sum: st.checksum })) continue;
+      this.#deps.log.warn(
+        { stream: name, counted, kept: { rows: st.rows, sum: st.checksum } },
+        'stream rows changed behind sync: downloading it again',
+      );
+      this.#restage({ ...st, mismatches: st.mismatches + 1 });
+      wrong.push(name);
+    }
+    return wrong;
   }
 }
 

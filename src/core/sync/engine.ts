@@ -35,6 +35,8 @@ export type SyncTimings = {
   heldBackRetryMs: number;
   /** How long one downloaded page's transaction should take. */
   pageTargetMs: number;
+  /** The largest page asked for (the protocol allows 5000). */
+  pageRowsMax: number;
 };
 
 export const DEFAULT_SYNC_TIMINGS: SyncTimings = {
@@ -48,6 +50,7 @@ export const DEFAULT_SYNC_TIMINGS: SyncTimings = {
   stuckAfterMs: 10 * 60_000,
   heldBackRetryMs: 2000,
   pageTargetMs: 12,
+  pageRowsMax: 5000,
 };
 
 /** Timings from `BENCHLINE_SYNC_*` environment variables (tests and demos speed sync up). */
@@ -140,6 +143,7 @@ export class SyncEngine {
   #lastAttemptAt: number | null = null;
   #progress = { acked: -1, at: 0 };
   #stuck = false;
+  #recounted = false;
   #changedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(deps: SyncEngineDeps) {
@@ -173,6 +177,7 @@ export class SyncEngine {
       policiesChanged: deps.policiesChanged,
       yieldToLoop,
       pageTargetMs: this.#timings.pageTargetMs,
+      pageRowsMax: this.#timings.pageRowsMax,
     });
     this.#files = new FileUploader({ state: this.#state, photos: deps.photos, clock: deps.clock, log: deps.log });
   }
@@ -228,12 +233,12 @@ export class SyncEngine {
     return this.view();
   }
 
-  /** Runs one cycle now and waits for it (tests and tools). */
+  /** Runs one cycle now and waits for it, started or not (tests and tools). */
   async runOnce(): Promise<void> {
     if (this.#running) await this.#running.catch(() => undefined);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    await this.#run();
+    await this.#run(true);
   }
 
   /** Waits for the cycle in flight, if any. */
@@ -298,7 +303,7 @@ export class SyncEngine {
       });
       // Another company's data, or a first sync: every stream is downloaded afresh.
       this.#deps.db.exec(
-        "UPDATE sync_streams SET cursor = NULL, staging = 0, stage_cursor = NULL, stage_rows = 0, stage_total = NULL, mismatches = 0; DELETE FROM sync_parked WHERE generation = 'stage'",
+        "UPDATE sync_streams SET cursor = NULL, staging = 0, stage_cursor = NULL, stage_rows = 0, stage_total = NULL, up_to_date = 0, mismatches = 0; DELETE FROM sync_parked WHERE generation = 'stage'",
       );
       events.append({
         type: 'sync.enrolled',
@@ -363,7 +368,7 @@ export class SyncEngine {
         rows: s.rows,
         stageRows: s.stageRows,
         stageTotal: s.stageTotal,
-        upToDate: !s.staging && s.cursor !== null && s.upToDateAt !== null && (s.lastPullAt ?? 0) <= s.upToDateAt,
+        upToDate: !s.staging && s.cursor !== null && s.upToDate,
         lastPullAt: s.lastPullAt,
         upToDateAt: s.upToDateAt,
         mismatches: s.mismatches,
@@ -392,10 +397,10 @@ export class SyncEngine {
   }
 
   #stateName(revoked: boolean): SyncView['state'] {
-    if (revoked || this.#crashed) return 'error';
-    if (this.#running) return 'syncing';
-    if (this.#stuck) return 'error';
+    if (revoked || this.#crashed || this.#stuck) return 'error';
+    // A retry in flight after failures is still "offline" until it succeeds.
     if (this.#failures > 0 && this.#lastError) return TRANSIENT.has(this.#lastError.code) ? 'offline' : 'error';
+    if (this.#running) return 'syncing';
     return this.#lastSuccessAt === null ? 'syncing' : 'online';
   }
 
@@ -413,8 +418,8 @@ export class SyncEngine {
     this.#timer.unref();
   }
 
-  async #run(): Promise<void> {
-    if (this.#running || this.#stopped || this.#crashed) return;
+  async #run(force = false): Promise<void> {
+    if (this.#running || (this.#stopped && !force) || this.#crashed) return;
     const controller = new AbortController();
     this.#controller = controller;
     this.#cycleStartedAt = performance.now();
@@ -461,6 +466,12 @@ export class SyncEngine {
       timeoutMs: this.#timings.requestTimeoutMs,
       userAgent: `benchline-station/${this.#deps.appVersion}`,
     });
+    if (!this.#recounted) {
+      // Once per start: each live stream's rows counted against its bookkeeping, so rows lost
+      // or deleted behind sync's back (a restored file, a hand edit) bring the stream down again.
+      this.#recounted = true;
+      this.#downloader.recount();
+    }
     await this.#uploader.run(this.#client, signal);
     this.#progressed();
     await this.#files.run(this.#client, signal);
@@ -553,7 +564,7 @@ export class SyncEngine {
 
   /** Tells the windows, at most every 200 ms. */
   #changed(): void {
-    if (this.#changedTimer || this.#stopped) return;
+    if (this.#changedTimer) return;
     this.#changedTimer = setTimeout(() => {
       this.#changedTimer = null;
       if (!this.#deps.db.open) return;

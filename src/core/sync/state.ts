@@ -38,6 +38,8 @@ export type StreamState = {
   lastPullAt: number | null;
   lastChangeAt: number | null;
   upToDateAt: number | null;
+  /** The last page said nothing is left and the checksum agreed. */
+  upToDate: boolean;
   mismatches: number;
 };
 
@@ -76,6 +78,7 @@ type StreamRow = {
   last_pull_at: number | null;
   last_change_at: number | null;
   up_to_date_at: number | null;
+  up_to_date: number;
   mismatches: number;
 };
 
@@ -227,6 +230,7 @@ export function syncState(db: Db) {
         lastPullAt: row.last_pull_at,
         lastChangeAt: row.last_change_at,
         upToDateAt: row.up_to_date_at,
+        upToDate: row.up_to_date === 1,
         mismatches: row.mismatches,
       };
     },
@@ -236,7 +240,8 @@ export function syncState(db: Db) {
     saveStream(value: StreamState): void {
       db.prepare(
         `UPDATE sync_streams SET cursor = ?, rows = ?, checksum = ?, staging = ?, stage_cursor = ?, stage_rows = ?,
-           stage_total = ?, last_pull_at = ?, last_change_at = ?, up_to_date_at = ?, mismatches = ? WHERE stream = ?`,
+           stage_total = ?, last_pull_at = ?, last_change_at = ?, up_to_date_at = ?, up_to_date = ?, mismatches = ?
+         WHERE stream = ?`,
       ).run(
         value.cursor,
         value.rows,
@@ -248,6 +253,7 @@ export function syncState(db: Db) {
         value.lastPullAt,
         value.lastChangeAt,
         value.upToDateAt,
+        value.upToDate ? 1 : 0,
         value.mismatches,
         value.stream,
       );

@@ -79,6 +79,7 @@ export const m0090Sync: Migration = {
         last_pull_at INTEGER,
         last_change_at INTEGER,
         up_to_date_at INTEGER,
+        up_to_date INTEGER NOT NULL DEFAULT 0 CHECK (up_to_date IN (0, 1)),
         mismatches INTEGER NOT NULL DEFAULT 0
       ) STRICT;
 
