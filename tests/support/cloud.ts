@@ -45,6 +45,7 @@ export async function startCloud(
     webhooks: { pollMs: 50, retryBaseMs: 100, retryCapMs: 1000, timeoutMs: 2000, ...options.webhooks },
   });
   await cloud.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
+  cloud.webhooks.start();
   const address = cloud.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;

@@ -67,7 +67,10 @@ export class Feed {
     this.#store = store;
   }
 
-  async outcomes(companyId: string, query: unknown): Promise<{ items: Outcome[]; cursor: string; more: boolean }> {
+  async outcomes(
+    companyId: string,
+    query: unknown,
+  ): Promise<{ items: Outcome[]; cursor: string; more: boolean; heldBack: boolean }> {
     const parsed = feedQuerySchema.safeParse(query);
     if (!parsed.success) throw badRequest(`Invalid feed query — ${describeIssues(parsed.error.issues)}`);
     const { limit, categories } = parsed.data;
@@ -110,7 +113,16 @@ export class Feed {
         if (more && last) next = { epoch, xid: last.xid, n: Number(last.n) };
         else if (BigInt(from.xid) >= BigInt(xmin)) next = { ...from, epoch };
         else next = { epoch, xid: xmin, n: 0 };
+        // Committed outcomes this page could not include yet (a transaction still running holds the
+        // xmin back): ask again in a moment.
+        const held = more
+          ? { rows: [] }
+          : await q.query(
+              `SELECT 1 FROM events WHERE company_id = $1 AND xid >= $2::xid8 AND status = 'applied' AND type = ANY($3::text[]) LIMIT 1`,
+              [companyId, xmin, types],
+            );
         return {
+          heldBack: held.rows.length > 0,
           items: rows.rows.map((row) => ({
             category: CATEGORY_OF.get(row.type)!,
             eventId: row.id,

@@ -308,7 +308,7 @@ export class Webhooks {
     const attempts = delivery.attempts + 1;
     if (error === null) {
       await this.#store.query(
-        "UPDATE webhook_deliveries SET status = 'delivered', attempts = $2, last_status = $3, last_error = NULL, delivered_at = now() WHERE id = $1",
+        "UPDATE webhook_deliveries SET status = 'delivered', attempts = $2::int, last_status = $3::int, last_error = NULL, delivered_at = now() WHERE id = $1",
         [delivery.id, attempts, status],
       );
       return;
@@ -316,8 +316,8 @@ export class Webhooks {
     const { retryBaseMs, retryCapMs, maxAttempts } = this.#options;
     const delay = Math.min(retryCapMs, retryBaseMs * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
     await this.#store.query(
-      `UPDATE webhook_deliveries SET attempts = $2, last_status = $3, last_error = $4,
-              status = CASE WHEN $2 >= $5 THEN 'failed' ELSE 'pending' END,
+      `UPDATE webhook_deliveries SET attempts = $2::int, last_status = $3::int, last_error = $4::text,
+              status = CASE WHEN $2::int >= $5::int THEN 'failed' ELSE 'pending' END,
               next_attempt_at = now() + make_interval(secs => $6::double precision / 1000)
         WHERE id = $1`,
       [delivery.id, attempts, status, error, maxAttempts, delay],
