@@ -71,11 +71,11 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
     }
     const response = await fetch(cloud.url + path, { method, headers, ...(body === undefined ? {} : { body }) });
     const text = await response.text();
-    let json: Answer['json'] = {};
+    let json: Answer['json'];
     try {
       json = text ? (JSON.parse(text) as Answer['json']) : {};
     } catch {
-      json = { text } as Answer['json'];
+      json = { text };
     }
     return { status: response.status, json };
   }
