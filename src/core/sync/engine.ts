@@ -144,6 +144,8 @@ export class SyncEngine {
   #progress = { acked: -1, at: 0 };
   #stuck = false;
   #recounted = false;
+  /** The cycle in flight has visible work (events waiting, a stream downloading): say "syncing". */
+  #visibleWork = false;
   #changedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(deps: SyncEngineDeps) {
@@ -280,6 +282,10 @@ export class SyncEngine {
     await this.stop();
     const now = clock();
     this.#deps.db.transaction(() => {
+      // The station now belongs to the cloud's warehouse, under the name the company gave it.
+      this.#deps.db
+        .prepare('UPDATE station SET name = ?, warehouse = ?')
+        .run(answer.station.name, answer.warehouse.name);
       this.#state.saveLink({
         cloudUrl: client.baseUrl,
         token: answer.token,
@@ -317,6 +323,8 @@ export class SyncEngine {
         },
       });
     })();
+    station.name = answer.station.name;
+    station.warehouse = answer.warehouse.name;
     this.#client = null;
     this.#failures = 0;
     this.#lastError = null;
@@ -400,7 +408,7 @@ export class SyncEngine {
     if (revoked || this.#crashed || this.#stuck) return 'error';
     // A retry in flight after failures is still "offline" until it succeeds.
     if (this.#failures > 0 && this.#lastError) return TRANSIENT.has(this.#lastError.code) ? 'offline' : 'error';
-    if (this.#running) return 'syncing';
+    if (this.#running && (this.#visibleWork || this.#lastSuccessAt === null)) return 'syncing';
     return this.#lastSuccessAt === null ? 'syncing' : 'online';
   }
 
@@ -425,6 +433,8 @@ export class SyncEngine {
     this.#cycleStartedAt = performance.now();
     this.#lastAttemptAt = this.#deps.clock();
     this.#nextAttemptAt = null;
+    this.#visibleWork =
+      this.summary().queueDepth > 0 || this.#state.streams().some((s) => s.staging || s.cursor === null);
     const cycle = this.#cycle(controller.signal);
     this.#running = cycle.then(
       () => undefined,

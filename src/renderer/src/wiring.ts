@@ -10,6 +10,7 @@ import { useReturnsStore } from './stores/returns';
 import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
 import { useStationStore } from './stores/station';
+import { useSyncStore } from './stores/sync';
 
 /** At most one activity call this often, and at least four per idle period. */
 const TOUCH_EVERY_MS = 20_000;
@@ -38,6 +39,7 @@ export function wireApp(): void {
   onCore('pack.changed', (view) => usePackStore.getState().changed(view));
   onCore('qc.changed', (view) => useQcStore.getState().changed(view));
   onCore('returns.changed', (view) => useReturnsStore.getState().changed(view));
+  onCore('sync.changed', (view) => useSyncStore.getState().changed(view));
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));
