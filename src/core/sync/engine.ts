@@ -103,7 +103,17 @@ export type SyncEngineDeps = {
   random?: () => number;
 };
 
-const LEASE_MS = 30_000;
+const LEASE_MS = 20_000;
+
+/** True when a process with this pid exists (signal 0 checks without sending anything). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 const TRANSIENT = new Set(['network', 'server', 'bad_response', 'aborted', 'not_leader']);
 
 /**
@@ -125,7 +135,8 @@ export class SyncEngine {
   readonly #downloader: Downloader;
   readonly #files: FileUploader;
   readonly #random: () => number;
-  readonly #owner = randomBytes(8).toString('hex');
+  /** `<pid>:<random>`: the pid lets a new process see that the lease's holder is dead. */
+  readonly #owner = `${process.pid}:${randomBytes(6).toString('hex')}`;
   #client: SyncClient | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerDue = 0;
@@ -497,7 +508,8 @@ export class SyncEngine {
       this.#deps.log.warn({ err: error }, 'sync stopped by a simulated crash');
       return null;
     }
-    if (this.#stopped || !this.#deps.db.open) return null;
+    // Closed under the cycle (the core is closing): nothing to record.
+    if (!this.#deps.db.open) return null;
     const now = this.#deps.clock();
     this.#failures++;
     if (error instanceof SyncHttpError) {
@@ -522,10 +534,15 @@ export class SyncEngine {
     return Math.round(exp / 2 + (this.#random() * exp) / 2);
   }
 
-  /** Takes or renews the lease; false when another live process holds it. */
+  /**
+   * Takes or renews the lease; false when another live process of this station holds it. A lease
+   * whose holder is dead (its pid is gone: the process was killed) is taken over at once, not
+   * after it expires.
+   */
   #lease(): boolean {
     const now = Date.now();
-    const result = this.#deps.db
+    const db = this.#deps.db;
+    const result = db
       .prepare(
         `INSERT INTO sync_lease (singleton, owner, expires_at) VALUES (1, ?, ?)
          ON CONFLICT (singleton) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
@@ -533,7 +550,17 @@ export class SyncEngine {
       )
       // A lease that ends implausibly far ahead was written before the clock went back: it is void.
       .run(this.#owner, now + LEASE_MS, now, now + 4 * LEASE_MS);
-    return result.changes === 1;
+    if (result.changes === 1) return true;
+    const holder = db.prepare<[], { owner: string }>('SELECT owner FROM sync_lease').get()?.owner ?? '';
+    const pid = Number(holder.split(':')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) {
+      const taken = db
+        .prepare('UPDATE sync_lease SET owner = ?, expires_at = ? WHERE owner = ?')
+        .run(this.#owner, now + LEASE_MS, holder);
+      if (taken.changes === 1) this.#deps.log.warn({ previous: holder }, 'took over the sync lease of a dead process');
+      return taken.changes === 1;
+    }
+    return false;
   }
 
   /** The watchdog: a hung cycle is aborted, a lost schedule re-armed, a stalled queue reported. */
@@ -547,7 +574,8 @@ export class SyncEngine {
       this.#controller?.abort();
     }
     if (!this.#running && !this.#timer) this.#schedule(0);
-    if (this.#running) this.#lease();
+    // Renewed while this process lives, busy or idle between cycles.
+    this.#lease();
     const { queueDepth } = this.summary();
     const acked = this.#state.upload(this.#deps.station.incarnation)?.ackedSeq ?? 0;
     if (queueDepth === 0 || acked !== this.#progress.acked) {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { SimulatedCrash } from '../../../src/core/sync/engine';
 import { ADMIN_TOKEN, startCloud, type CloudFixture, type Tenant } from '../../support/cloud';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
+import { startFaultProxy } from '../../support/fault-proxy';
 import { tempDir } from '../../support/paths';
 import { startPostgres, type Postgres } from '../../support/postgres';
 import { referenceData, syntheticProduct } from '../../support/reference-data';
@@ -112,6 +113,27 @@ describe.each(STORES)('download from the cloud on %s', (storeKind) => {
     },
     60_000,
   );
+
+  it('takes a gzip page cut in the middle as a failure, and downloads it again (test 16)', async () => {
+    const tenant = await company(2000);
+    const proxy = await startFaultProxy(Number(new URL(cloud.url).port));
+    cleanups.push(() => void proxy.close());
+    const fixture = openCore({ sync: { timings: FAST_SYNC } });
+    cleanups.push(() => fixture.close());
+    await fixture.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
+    // Headers (about 250 bytes) pass; the gzip body ends after a few hundred bytes.
+    proxy.set('cut', { cutAfterBytes: 700, after: 'GET /v1/sync/streams/catalog' });
+    await fixture.ok('sync.enrol', { url: proxy.url, code: await cloud.code(tenant) });
+    await fixture.core.sync!.runOnce();
+    const cut = await fixture.ok('sync.status', {});
+    expect(cut.lastError?.code).toBe('network');
+    expect(cut.streams.find((s) => s.name === 'catalog')!.phase).toBe('staging');
+    expect(proxy.counts.get('cut') ?? 0).toBeGreaterThan(0);
+    proxy.set('pass');
+    await fixture.core.sync!.runOnce();
+    expect((await catalog(fixture)).upToDate).toBe(true);
+    await converged(fixture, tenant);
+  });
 
   it('keeps the cursor with its data when the station dies mid-page (test 9)', async () => {
     const tenant = await company(50);

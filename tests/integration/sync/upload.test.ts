@@ -154,6 +154,25 @@ describe.each(STORES)('upload to the cloud on %s', (storeKind) => {
     expect(events.every((e) => ids.get(e.id) === 1)).toBe(true);
   });
 
+  it('lets one process of a station sync at a time (test 3: a second app on the same database)', async () => {
+    const first = station();
+    await enrol(first);
+    await first.core.sync!.runOnce();
+    // A second core on the same database file, in the same (living) process: the lease is held.
+    const second = openCore({ dataDir: first.dataDir, sync: { timings: FAST_SYNC } });
+    cleanups.push(() => second.close());
+    await second.core.sync!.runOnce();
+    const refused = await second.ok('sync.status', {});
+    expect(refused.lastError?.code).toBe('not_leader');
+    // The first still syncs; when it stops, it gives the lease back and the second takes over.
+    await first.ok('scan.submit', { code: 'LEASE-1', source: 'wedge' });
+    await first.core.sync!.runOnce();
+    expect((await first.ok('sync.status', {})).lastError).toBeNull();
+    first.close();
+    await second.core.sync!.runOnce();
+    expect((await second.ok('sync.status', {})).lastError).toBeNull();
+  });
+
   it('stores a poisoned event with its reason and still applies the ones after it', async () => {
     const raw = await rawStation('ST-POISON');
     const events = chain('ST-POISON', 1, 10, GENESIS_HASH, (e) =>
