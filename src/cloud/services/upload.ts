@@ -3,7 +3,7 @@ import {
   MAX_EVENT_SCHEMA_VERSION,
   newIncarnationRequestSchema,
   pushRequestSchema,
-  uploadEventSchema,
+  checkUploadEvent,
   type IncarnationState,
   type PushResponse,
   type Refusal,
@@ -281,8 +281,8 @@ function toState(row: IncarnationRow): IncarnationState {
 /** What to store for one uploaded event, and whether it is applied. Never throws. */
 function checkEvent(raw: Record<string, unknown>, station: StationAuth, prevHash: string, now: number): StoredRow {
   const seq = raw['seq'] as number;
-  const parsed = uploadEventSchema.safeParse(raw);
-  if (!parsed.success) {
+  const parsed = checkUploadEvent(raw);
+  if (!parsed.ok) {
     const id =
       typeof raw['id'] === 'string' && raw['id'].length <= 64 ? raw['id'] : `invalid:${station.stationId}:${seq}`;
     return {
@@ -299,10 +299,10 @@ function checkEvent(raw: Record<string, unknown>, station: StationAuth, prevHash
       prevHash: null,
       hash: typeof raw['hash'] === 'string' ? raw['hash'].slice(0, 64) : null,
       status: 'refused',
-      reason: `malformed event — ${describeIssues(parsed.error.issues)}`,
+      reason: `malformed event — ${parsed.reason}`,
     };
   }
-  const event = parsed.data;
+  const event = parsed.event;
   const row: StoredRow = {
     seq,
     id: event.id,

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, type UploadEvent } from '#shared/sync/protocol';
+import { GENESIS_HASH, LIMITS, type UploadEvent } from '#shared/sync/protocol';
 import { openDatabase } from '../../../src/core/db/connection';
 import { eventHash } from '../../../src/core/events/chain';
 import { EventLog } from '../../../src/core/events/log';
@@ -217,7 +217,7 @@ describe.each(STORES)('upload to the cloud on %s', (storeKind) => {
     expect((await raw.push([])).status).toBe(400);
     expect((await raw.push([{ seq: 1 }, { seq: 3 }])).status).toBe(400);
     expect((await raw.push([{ nope: 1 }])).status).toBe(400);
-    expect((await raw.push(chain('ST-NEWER', 1, 501, GENESIS_HASH))).status).toBe(400);
+    expect((await raw.push(chain('ST-NEWER', 1, LIMITS.batchEvents + 1, GENESIS_HASH))).status).toBe(400);
     const unknown = await raw.push(chain('ST-NEWER', 1, 1, GENESIS_HASH), 'not-an-incarnation');
     expect(unknown.status).toBe(409);
     expect(unknown.json['error']).toBe('unknown_incarnation');
