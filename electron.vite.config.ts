@@ -12,13 +12,15 @@ export default defineConfig({
     build: {
       // The core entries also run under plain Node 20 (web mode); Electron 45 embeds Node 22.
       target: 'node20',
-      // Three entries: main, the core for utilityProcess, and the core for web mode. Main
-      // imports no core module, so the only chunks it may share with the core are of `shared`.
+      // Four entries: main, the core for utilityProcess, the core for web mode, and the reference
+      // cloud service (`npm run cloud`, plain Node). Main imports no core or cloud module, so the
+      // only chunks they may share are of `shared`.
       rolldownOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           core: resolve(__dirname, 'src/core/hosts/electron.ts'),
           standalone: resolve(__dirname, 'src/core/hosts/standalone.ts'),
+          cloud: resolve(__dirname, 'src/cloud/main.ts'),
         },
       },
     },

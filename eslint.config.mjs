@@ -10,6 +10,7 @@ const TS_PROJECTS = [
   './tsconfig.main.json',
   './tsconfig.preload.json',
   './tsconfig.renderer.json',
+  './tsconfig.cloud.json',
   './tsconfig.tools.json',
 ];
 

@@ -44,6 +44,10 @@ import { jobView, PrintService } from './printing/service';
 import type { SystemPrinter } from './printing/transport';
 import { printingHandlers } from './rpc/printing-handlers';
 import { printingQueries } from './db/queries/printing';
+import { syncHandlers } from './rpc/sync-handlers';
+import { SyncEngine, type SyncTimings } from './sync/engine';
+import { syncScanHandler } from './sync/scan';
+import type { SyncFaults } from './sync/upload';
 
 export type CoreOptions = {
   dataDir: string;
@@ -69,6 +73,8 @@ export type CoreOptions = {
    * backend in tests, or `false` for none.
    */
   hid?: (() => Promise<HidLoadResult>) | false;
+  /** Sync with the cloud: timings (tests speed them up), fault hooks (tests), and whether to start it. */
+  sync?: { timings?: Partial<SyncTimings>; faults?: SyncFaults; start?: boolean };
 };
 
 /** What the host does with one window's link: feed it frames, and say when it closed. */
@@ -87,6 +93,7 @@ type Services = {
   pack: PackService;
   printQueue: PrintQueue;
   devices: DeviceManager;
+  sync: SyncEngine;
 };
 
 /**
@@ -197,11 +204,18 @@ export class Core {
     await this.#services?.printQueue.settled();
   }
 
+  /** Background sync with the cloud (null when the core has no database). */
+  get sync(): SyncEngine | null {
+    return this.#services?.sync ?? null;
+  }
+
   /** Stops the timers and closes the database; safe to call twice. */
   close(): void {
     if (!this.#services || !this.#services.db.open) return;
     if (this.#statusTimer) clearTimeout(this.#statusTimer);
     this.#services.devices.stop();
+    // Aborts the cycle in flight; its writes after this point fail on the closed database.
+    void this.#services.sync.stop();
     this.#services.session.stop();
     this.#services.printQueue.stop();
     this.#services.db.close();
@@ -244,7 +258,11 @@ export class Core {
     }
     const station = this.#ensureStation(db);
     this.#settings = readSettings(db);
-    const events = new EventLog(db, station.id, this.#clock, () => this.#statusSoon());
+    let sync: SyncEngine | null = null;
+    const events = new EventLog(db, station.id, this.#clock, () => {
+      this.#statusSoon();
+      sync?.kick();
+    });
     const session = new SessionService({
       db,
       events,
@@ -309,8 +327,8 @@ export class Core {
       completed: (packageId) => printing.packCompleted(packageId),
     });
     // The fraud rules re-evaluate closed cases when sync brings new history (customer counters,
-    // orders): the sync layer calls `fraud.reevaluate({ customerIds | orderIds })` after applying
-    // a page. A flag raised then holds the case's refund, through the returns bench.
+    // orders): sync's `referenceChanged` below calls `fraud.reevaluate` after applying a page. A
+    // flag raised then holds the case's refund, through the returns bench.
     // eslint-disable-next-line prefer-const -- assigned below; the closure runs only after.
     let returns: ReturnsService;
     const fraud = new FraudService({
@@ -370,10 +388,42 @@ export class Core {
       scale: (reading) => this.emit('scale', reading),
       changed: () => this.#statusSoon(),
     });
+    sync = new SyncEngine({
+      db,
+      events,
+      station,
+      photos,
+      clock: this.#clock,
+      log,
+      appVersion: this.#options.version,
+      changed: (view) => {
+        this.emit('sync.changed', view);
+        this.#statusSoon();
+      },
+      operatorsChanged: () => session.operatorsChanged(),
+      policiesChanged: () => policies.invalidate(),
+      // New orders and customer history: recalls at the packing benches, the fraud rules again
+      // over closed returns (a flag raised now holds the refund).
+      referenceChanged: (stream, ids) => {
+        try {
+          if (stream === 'orders') {
+            pack.ordersChanged();
+            fraud.reevaluate(ids ? { orderIds: ids } : {});
+          } else if (stream === 'customers') {
+            fraud.reevaluate(ids ? { customerIds: ids } : {});
+          }
+        } catch (error) {
+          log.error({ err: error, stream }, 'reacting to downloaded reference data failed');
+        }
+      },
+      ...(this.#options.sync?.timings ? { timings: this.#options.sync.timings } : {}),
+      ...(this.#options.sync?.faults ? { faults: this.#options.sync.faults } : {}),
+    });
     scan.route('pack', pack);
     scan.route('qc', qc);
     scan.route('returns', returns);
     scan.route('review', review);
+    scan.route('sync', syncScanHandler(sync));
     const foundation = foundationHandlers({
       db,
       events,
@@ -414,6 +464,7 @@ export class Core {
         clock: this.#clock,
       }),
       ...printingHandlers({ printing, session }),
+      ...syncHandlers({ sync }),
     };
     const dispatcher = new Dispatcher({
       handlers,
@@ -435,7 +486,8 @@ export class Core {
     session.start();
     printQueue.start();
     void devices.start().catch((error: unknown) => log.error({ err: error }, 'device manager failed to start'));
-    return { db, station, events, session, dispatcher, pack, printQueue, devices };
+    if (this.#options.sync?.start !== false) sync.start();
+    return { db, station, events, session, dispatcher, pack, printQueue, devices, sync };
   }
 
   /**
@@ -488,8 +540,7 @@ export class Core {
           }
         : null,
       settings: this.#settings,
-      // Sync arrives with the cloud service; until then every event waits in the outbox.
-      sync: { state: 'not_enrolled', queueDepth: services ? services.events.count() : 0 },
+      sync: services ? services.sync.summary() : { state: 'not_enrolled', queueDepth: 0 },
       devices: services ? services.devices.statuses() : [],
     };
   }

@@ -37,6 +37,8 @@ export function openCore(
     raw9100?: CoreOptions['raw9100'];
     /** HID devices: none by default (tests of devices pass a fake node-hid). */
     hid?: CoreOptions['hid'];
+    /** Sync options (timings, fault hooks); sync does not start unless `start` is true. */
+    sync?: CoreOptions['sync'];
   } = {},
 ): CoreFixture {
   const temp = options.dataDir ? null : tempDir();
@@ -52,6 +54,7 @@ export function openCore(
     ...(options.cups ? { cups: options.cups } : {}),
     ...(options.raw9100 ? { raw9100: options.raw9100 } : {}),
     hid: options.hid ?? false,
+    sync: { start: false, ...options.sync },
   });
   const frames: CoreFrame[] = [];
   const connectionId = core.attach((frame) => frames.push(frame)).id;

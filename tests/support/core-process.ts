@@ -24,6 +24,8 @@ export async function startCore(options: {
   token?: string;
   port?: number;
   args?: string[];
+  /** More environment for the process (sync timings, for one). */
+  env?: Record<string, string>;
 }): Promise<RunningCore> {
   if (!existsSync(STANDALONE))
     throw new Error(`${STANDALONE} is missing: run "npx electron-vite build" first (npm test does).`);
@@ -40,7 +42,7 @@ export async function startCore(options: {
       token,
       ...(options.args ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCHLINE_LOG_LEVEL: 'warn' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCHLINE_LOG_LEVEL: 'warn', ...options.env } },
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -81,4 +81,7 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'scale.tare': { clear: true },
   'scale.weigh': {},
   'scanner.calibrationCode': {},
+  'sync.status': {},
+  'sync.now': {},
+  'sync.enrol': { url: 'http://127.0.0.1:9', code: 'ABCDE-FGHJK' },
 };

@@ -4,8 +4,8 @@ import type { Db } from '../db/connection';
 import { barcodeKey } from '../db/queries/catalog';
 import { operatorQueries } from '../db/queries/operators';
 import { writeConfig } from '../db/queries/printing';
-import { buildDemoWarehouse, DEMO_OPERATORS, DEMO_SHIP_FROM, type DemoWarehouse } from './data';
-import { DEMO_POLICIES } from './policies';
+import { buildDemoWarehouse, DEMO_OPERATORS, DEMO_SHIP_FROM, type DemoWarehouse } from '#shared/demo/data';
+import { DEMO_POLICIES } from '#shared/demo/policies';
 
 /**
  * Fills an empty station with the demo warehouse, in one transaction. Reference data only: no

@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import { toBuffer } from 'bwip-js/node';
 import { commandCode, type Command } from '#shared/barcode/commands';
 import type { Db } from '../db/connection';
-import { DEMO_OPERATORS } from './data';
+import { DEMO_OPERATORS } from '#shared/demo/data';
 
 type Symbology = 'code128' | 'ean13' | 'upca';
 

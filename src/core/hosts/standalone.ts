@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Core } from '../app';
+import { syncTimingsFromEnv } from '../sync/engine';
 import { createLogger, type Logger } from '../util/log';
 import { serveStatic } from './static';
 
@@ -83,7 +84,13 @@ export async function startStandalone(
   if (options.host !== 'localhost' && isIP(options.host) === 0)
     throw new Error(`--host must be an IP address, not ${options.host}`);
 
-  const core = new Core({ dataDir: options.dataDir, demo: options.demo, version: __APP_VERSION__, log });
+  const core = new Core({
+    dataDir: options.dataDir,
+    demo: options.demo,
+    version: __APP_VERSION__,
+    log,
+    sync: { timings: syncTimingsFromEnv(process.env) },
+  });
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   let loopbackHosts = new Set<string>();

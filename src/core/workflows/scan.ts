@@ -39,6 +39,11 @@ export type BenchScanHandler = {
   badge?(active: ActiveSession, operator: OperatorRecord): Verdict | null | Promise<Verdict | null>;
   /** A PIN-shaped scan while the bench waits for one (an approval); never recorded. */
   pin?(active: ActiveSession, pin: string): Verdict | null | Promise<Verdict | null>;
+  /**
+   * A scan the bench answers outside any transaction because it must wait for something (an
+   * enrolment code sent to the cloud); null lets the scan go on as usual.
+   */
+  claim?(active: ActiveSession, code: string): Promise<Verdict | null>;
 };
 
 /** Commands that belong to the session, whatever the bench. */
@@ -145,6 +150,11 @@ export class ScanService {
     const active = session.active();
     if (!active) return verdict('needs_login', 'bad', 'verdict.needsLogin', {}, code);
     if (active.locked) return verdict('locked', 'bad', 'verdict.locked', {}, code);
+    const claimer = active.bench ? this.#benches.get(active.bench) : undefined;
+    if (claimer?.claim) {
+      const claimed = await claimer.claim(active, code);
+      if (claimed) return claimed;
+    }
 
     const classified = this.#classify(code, input.symbology);
     if (classified.kind === 'command' && isSessionCommand(classified.command)) {

@@ -57,6 +57,19 @@ export class SessionService {
     }
   }
 
+  /**
+   * The operator records changed under the session (sync brought new operator documents): the
+   * session follows its operator's new name and role, and ends if the operator is gone or was
+   * made inactive. Sync calls it after committing an operators download.
+   */
+  operatorsChanged(): void {
+    if (!this.#session) return;
+    const operator = this.#operators.byId(this.#session.operatorId);
+    if (!operator || !operator.active) this.#end('operator_inactive');
+    else this.#operator = operator;
+    this.#notify();
+  }
+
   /** Starts the idle-lock watchdog; it checks once a second. */
   start(): void {
     this.checkIdle();

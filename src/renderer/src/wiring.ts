@@ -14,6 +14,7 @@ import { useDevicesStore } from './stores/devices';
 import { useScanStore } from './stores/scan';
 import { useSessionStore } from './stores/session';
 import { useStationStore } from './stores/station';
+import { useSyncStore } from './stores/sync';
 
 /** At most one activity call this often, and at least four per idle period. */
 const TOUCH_EVERY_MS = 20_000;
@@ -50,6 +51,7 @@ export function wireApp(): void {
   });
   onCore('print.changed', (job) => usePrintingStore.getState().changed(job));
   onCore('scale', (reading) => useDevicesStore.getState().scaleChanged(reading));
+  onCore('sync.changed', (view) => useSyncStore.getState().changed(view));
   onCore('call.refused', ({ method, allowed }) => {
     const roles = allowed.map((role) => i18next.t(`roles.${role}`)).join(', ');
     useNoticeStore.getState().push('bad', i18next.t('refused', { method, roles }));

@@ -8,6 +8,7 @@ import { returnCaseViewSchema } from './returns';
 import { reviewCaseSchema } from './review';
 import { printJobSchema } from './printing';
 import { scaleReadingSchema } from './devices';
+import { syncViewSchema } from './sync';
 
 /** Events the core pushes to windows, with their payload schemas. */
 export const coreEvents = {
@@ -32,6 +33,8 @@ export const coreEvents = {
   'print.changed': printJobSchema,
   /** The scale's reading changed (weight, stability, status). */
   scale: scaleReadingSchema,
+  /** Sync progressed: the queue, a stream, an error. */
+  'sync.changed': syncViewSchema,
 } as const;
 
 /**

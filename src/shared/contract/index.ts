@@ -9,6 +9,7 @@ import { reviewMethods } from './review';
 import { analyticsMethods } from './analytics';
 import { printingMethods } from './printing';
 import { devicesMethods } from './devices';
+import { syncMethods } from './sync';
 
 /**
  * The whole contract between the renderer and the core: one entry per method, named
@@ -29,6 +30,7 @@ export const contract = {
   ...analyticsMethods,
   ...printingMethods,
   ...devicesMethods,
+  ...syncMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -55,3 +57,4 @@ export * from './review';
 export * from './analytics';
 export * from './printing';
 export * from './devices';
+export * from './sync';

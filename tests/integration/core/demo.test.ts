@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isValidGtin } from '#shared/barcode/gtin';
-import { buildDemoWarehouse, DEMO_OPERATORS } from '../../../src/core/demo/data';
+import { buildDemoWarehouse, DEMO_OPERATORS } from '#shared/demo/data';
 import { openCore, type CoreFixture } from '../../support/core-fixture';
 import { inspectStation } from '../../support/db';
 

@@ -6,7 +6,7 @@ import {
   type CaseItemFacts,
   type FraudPolicy,
 } from '#shared/policy/fraud';
-import { DEMO_POLICIES } from '../../../src/core/demo/policies';
+import { DEMO_POLICIES } from '#shared/demo/policies';
 
 const policy: FraudPolicy = fraudPolicySchema.parse(DEMO_POLICIES.find((p) => p.kind === 'fraud')!.document);
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import { POLICY_SCHEMAS, type PolicyKind } from '#shared/policy/index';
 import { decideDisposition, overrideNeedsSupervisor, type DispositionPolicy } from '#shared/policy/disposition';
 import { calendarDays, recommendRefund, type RefundPolicy, type RefundItem } from '#shared/policy/refund';
 import { goodAnswers, rubricProblem, walkRubric, type Rubric } from '#shared/policy/rubric';
-import { DEMO_POLICIES } from '../../../src/core/demo/policies';
+import { DEMO_POLICIES } from '#shared/demo/policies';
 
 function demo<K extends PolicyKind>(kind: K, id: string) {
   const entry = DEMO_POLICIES.find((p) => p.kind === kind && p.document.id === id);

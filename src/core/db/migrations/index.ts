@@ -6,6 +6,7 @@ import { m0070Review } from './0070-review';
 import { m0080Printing } from './0080-printing';
 import { m0110FraudReview } from './0110-fraud-review';
 import { m0120OrderLookups } from './0120-order-lookups';
+import { m0130Sync } from './0130-sync';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0080Printing,
   m0110FraudReview,
   m0120OrderLookups,
+  m0130Sync,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

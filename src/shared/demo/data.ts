@@ -1,7 +1,7 @@
-import { withCheckDigit } from '#shared/barcode/gtin';
-import type { Role } from '#shared/domain/roles';
-import type { Address, CarrierLabel, InsertCopy } from '#shared/labels/data';
-import type { VectorImage } from '#shared/labels/model';
+import { withCheckDigit } from '../barcode/gtin';
+import type { Role } from '../domain/roles';
+import type { Address, CarrierLabel, InsertCopy } from '../labels/data';
+import type { VectorImage } from '../labels/model';
 
 /**
  * The demo warehouse: two brands, 220 products with valid EAN-13 / UPC-A barcodes, customers,

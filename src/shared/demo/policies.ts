@@ -1,5 +1,5 @@
-import { DEFAULT_BARCODE_PATTERNS } from '#shared/barcode/patterns';
-import type { PolicyDocument, PolicyKind } from '#shared/policy/index';
+import { DEFAULT_BARCODE_PATTERNS } from '../barcode/patterns';
+import type { PolicyDocument, PolicyKind } from '../policy/index';
 
 /**
  * The demo warehouse's policies: QC checklists, defect codes, grading rubrics for apparel,

@@ -1,0 +1,120 @@
+/**
+ * sync.pull — the first sync of 1M reference rows into a station's SQLite: rows/s, and the ratio
+ * to a bare bulk insert of the same rows into the same tables in the same run.
+ *
+ * The cloud is the built service process on a PostgreSQL cluster (fsync on) holding 1M products,
+ * each with one barcode (a "reference row" is one document: a `products` row and its
+ * `product_barcodes` row). The station is a Core in this process, enrolled with a one-time code;
+ * the clock runs from enrolment until the catalog is live — every page fetched (gzip), parsed,
+ * validated, staged (resumable, one transaction per page), and swapped into the live tables in
+ * one transaction. The bare side inserts the same rows, with the same values, into a fresh
+ * station database's real tables in one transaction with prepared statements.
+ *
+ * Also: the longest stall of this process's event loop during the sync (`max_stall_ms`, which is
+ * the swap), and the p99 of 10 ms timer ticks (`p99_stall_ms`: what a call would wait).
+ * BENCH_SYNC_PULL_ROWS changes the size.
+ */
+import pino from 'pino';
+import { Core } from '../src/core/app';
+import { openDatabase } from '../src/core/db/connection';
+import { migrate } from '../src/core/db/migrations/index';
+import { KIND_SPECS } from '../src/core/sync/kinds';
+import { hash32 } from '#shared/sync/hash';
+import { canonicalJson } from '#shared/util/canonical-json';
+import { tempDir } from '../tests/support/paths';
+import { DEMO } from '../tests/support/core-fixture';
+import { log, percentile, round, runBenchmark } from './support/figures';
+import { benchProduct, loadCatalog, startPgCloud } from './support/sync';
+
+const N = Number(process.env.BENCH_SYNC_PULL_ROWS ?? 1_000_000);
+
+runBenchmark('sync.pull', async () => {
+  const cloud = await startPgCloud();
+  const temp = tempDir('benchline-bench-pull-');
+  try {
+    log(`sync.pull: loading ${N} products into PostgreSQL`);
+    await loadCatalog(cloud.store, cloud.companyId, N);
+
+    const core = new Core({
+      dataDir: temp.dir,
+      demo: true,
+      version: 'bench',
+      log: pino({ level: 'warn' }, pino.destination(2)),
+      sync: { start: false },
+    });
+    const ok = async (method: string, input: unknown): Promise<unknown> => {
+      const result = await core.call(method, input);
+      if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
+      return result.value;
+    };
+    await ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
+
+    // Event-loop stalls while the sync runs: what a window's call would have waited.
+    const stalls: number[] = [];
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      stalls.push(Math.max(0, now - last - 10));
+      last = now;
+    }, 10);
+
+    log('sync.pull: first sync');
+    const started = performance.now();
+    await ok('sync.enrol', { url: cloud.cloud.url, code: await cloud.code() });
+    const sync = core.sync!;
+    for (;;) {
+      const catalog = sync.view().streams.find((s) => s.name === 'catalog')!;
+      if (catalog.phase === 'live' && catalog.upToDate) break;
+      if (sync.view().lastError) log(`  (sync error: ${sync.view().lastError!.message})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(ticker);
+    const rows = sync.view().streams.find((s) => s.name === 'catalog')!.rows;
+    if (rows !== N) throw new Error(`the station has ${rows} catalog rows, not ${N}`);
+    const verified = sync.verify('catalog');
+    if (!verified.ok) throw new Error(`the station's catalog does not match its hashes: ${verified.mismatched[0]}`);
+    await sync.stop();
+    core.close();
+    const perS = N / seconds;
+    log(`sync.pull: ${N} rows in ${round(seconds, 1)} s = ${Math.round(perS)} rows/s`);
+
+    // The bare insert: the same rows, the same values, into the same tables.
+    log('sync.pull: bare bulk insert of the same rows');
+    const db = openDatabase(`${temp.dir}/bare.db`);
+    migrate(db);
+    const product = KIND_SPECS.product;
+    const insertProduct = db.prepare(
+      `INSERT INTO products (${[...product.columns, 'sync_hash'].join(', ')}) VALUES (${[...product.columns, 'sync_hash'].map(() => '?').join(', ')})`,
+    );
+    const insertBarcode = db.prepare('INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, ?)');
+    const docs = Array.from({ length: N }, (_, i) => benchProduct(i));
+    const values = docs.map((doc) => [...product.row(doc as never), hash32(canonicalJson(doc))]);
+    const bareStarted = performance.now();
+    db.transaction(() => {
+      for (let i = 0; i < N; i++) {
+        insertProduct.run(...values[i]!);
+        const barcode = docs[i]!.barcodes[0]!;
+        insertBarcode.run(barcode.code, docs[i]!.id, barcode.kind);
+      }
+    })();
+    const bareSeconds = (performance.now() - bareStarted) / 1000;
+    db.close();
+    const barePerS = N / bareSeconds;
+    log(`sync.pull: bare insert ${round(bareSeconds, 1)} s = ${Math.round(barePerS)} rows/s`);
+    const sorted = Float64Array.from(stalls).sort();
+    return {
+      rows: N,
+      table_rows: 2 * N,
+      duration_s: round(seconds, 1),
+      rows_per_s: Math.round(perS),
+      bare_rows_per_s: Math.round(barePerS),
+      ratio: round(perS / barePerS, 3),
+      p99_stall_ms: round(percentile(sorted, 99), 1),
+      max_stall_ms: round(sorted[sorted.length - 1] ?? 0, 0),
+    };
+  } finally {
+    await cloud.stop();
+    temp.remove();
+  }
+});

@@ -1,0 +1,427 @@
+import type { Statement } from 'better-sqlite3';
+import { hash32, mod32, type Checksum } from '#shared/sync/hash';
+import { DOC_SCHEMAS, KIND_STREAM, RECORD_KINDS, type RecordKind, type StreamName } from '#shared/sync/records';
+import { canonicalJson } from '#shared/util/canonical-json';
+import type { Db } from '../db/connection';
+import { KIND_SPECS, recordIdOf, type KindSpec, type SqlRow, type Value } from './kinds';
+
+/** One row of a download page, as the cloud sent it. */
+export type IncomingRow = { op: 'put' | 'del'; kind: string; id: string; hash: number; doc: unknown };
+
+/** What applying rows to the live tables changed. */
+export type LiveResult = { rowsDelta: number; sumDelta: number; operators: boolean; policies: boolean; parked: number };
+
+export const STREAM_KINDS: Readonly<Record<StreamName, RecordKind[]>> = {
+  config: ['policy'],
+  operators: ['operator'],
+  rmas: ['rma'],
+  orders: ['order'],
+  catalog: ['brand', 'product'],
+  customers: ['customer'],
+};
+
+type Generation = 'live' | 'stage';
+
+type Statements = {
+  hashOf: Statement<Value[], { sync_hash: number | null }>;
+  del: Statement<Value[]>;
+  insert: Statement<Value[]>;
+  conflicts: Map<string, Statement<Value[], SqlRow>>;
+  delChildren: Statement<[Value]> | null;
+  insertChild: Statement<Value[]> | null;
+  stageInsert: Statement<Value[]>;
+  stageDel: Statement<Value[]>;
+  stageDelChildren: Statement<[Value]> | null;
+  stageInsertChild: Statement<Value[]> | null;
+};
+
+/**
+ * Writes downloaded reference documents into the station's tables: to the live tables page by
+ * page once a stream is live, or to the staging tables during a first download, swapped in at
+ * the end in one transaction. Every method runs inside the caller's transaction (the page and
+ * its cursor commit together). Never touches bench records.
+ *
+ * A document this station cannot store — a kind it does not know, a shape that does not parse —
+ * is parked (kept aside with its reason), not dropped: the stream's checksum still adds up, and
+ * nothing wedges. A newer document that takes a unique key (a SKU, an order number, a barcode)
+ * from another one wins it; the cloud guarantees the final state has no such clash, so the loser's
+ * own new version follows in the stream.
+ */
+export class ReferenceApplier {
+  readonly #db: Db;
+  readonly #st = new Map<RecordKind, Statements>();
+  readonly #parked: {
+    hash: Statement<[Generation, string, string, string], { hash: number }>;
+    put: Statement<[Generation, string, string, string, number, string, string]>;
+    del: Statement<[Generation, string, string, string]>;
+  };
+  readonly #operators: {
+    freeBadge: Statement<[string, string]>;
+    endSession: Statement<[string]>;
+  };
+
+  constructor(db: Db) {
+    this.#db = db;
+    for (const kind of RECORD_KINDS) this.#st.set(kind, prepareKind(db, KIND_SPECS[kind]));
+    this.#parked = {
+      hash: db.prepare('SELECT hash FROM sync_parked WHERE generation = ? AND stream = ? AND kind = ? AND id = ?'),
+      put: db.prepare(
+        `INSERT OR REPLACE INTO sync_parked (generation, stream, kind, id, hash, doc, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      del: db.prepare('DELETE FROM sync_parked WHERE generation = ? AND stream = ? AND kind = ? AND id = ?'),
+    };
+    this.#operators = {
+      // The badge goes to the newer document; the other operator's own update follows.
+      freeBadge: db.prepare("UPDATE operators SET badge_code = '~' || id WHERE badge_code = ? AND id <> ?"),
+      endSession: db.prepare('DELETE FROM session WHERE operator_id = ?'),
+    };
+  }
+
+  /** Applies rows to the live tables; returns the change to the stream's checksum. */
+  applyLive(stream: StreamName, rows: readonly IncomingRow[]): LiveResult {
+    this.#assertTx();
+    const result: LiveResult = { rowsDelta: 0, sumDelta: 0, operators: false, policies: false, parked: 0 };
+    const account = (hash: number | null | undefined, sign: 1 | -1): void => {
+      if (hash === null || hash === undefined) return;
+      result.rowsDelta += sign;
+      result.sumDelta += sign * hash;
+    };
+    for (const row of rows) {
+      const checked = check(stream, row);
+      const parkedOld = this.#parked.hash.get('live', stream, row.kind, row.id)?.hash;
+      if (parkedOld !== undefined) {
+        this.#parked.del.run('live', stream, row.kind, row.id);
+        account(parkedOld, -1);
+      }
+      if (checked.kind !== null) {
+        const kind = checked.kind;
+        const spec = KIND_SPECS[kind];
+        const st = this.#st.get(kind)!;
+        const key = spec.keyOf(row.id);
+        const old = st.hashOf.get(...key);
+        if (old) {
+          account(old.sync_hash, -1);
+          if (kind === 'operator' && (row.op === 'del' || checked.doc === null)) {
+            this.#operators.endSession.run(row.id);
+          }
+          if (row.op === 'del' || checked.doc === null) st.del.run(...key);
+        }
+        if (kind === 'operator') result.operators = true;
+        if (kind === 'policy') result.policies = true;
+        if (row.op === 'put' && checked.doc !== null) {
+          const values = spec.row(checked.doc as never);
+          // A unique key this document takes from another one.
+          for (const [column, statement] of st.conflicts) {
+            const value = values[spec.columns.indexOf(column)]!;
+            for (const other of statement.all(value, ...key)) {
+              account(other['sync_hash'] as number | null, -1);
+              st.del.run(...spec.pk.map((c) => other[c] ?? null));
+            }
+          }
+          if (kind === 'operator') this.#operators.freeBadge.run(String(values[3]), row.id);
+          if (st.delChildren) st.delChildren.run(row.id);
+          st.insert.run(...values, row.hash);
+          if (spec.child && st.insertChild) {
+            for (const child of spec.child.rows(checked.doc as never)) st.insertChild.run(...child);
+          }
+          account(row.hash, 1);
+          continue;
+        }
+      }
+      if (row.op === 'put') {
+        this.#parked.put.run('live', stream, row.kind, row.id, row.hash, JSON.stringify(row.doc), checked.reason ?? '');
+        account(row.hash, 1);
+        result.parked++;
+      }
+    }
+    result.sumDelta = mod32(result.sumDelta);
+    return result;
+  }
+
+  /** Writes rows into the staging tables (a first download in progress). */
+  applyStage(stream: StreamName, rows: readonly IncomingRow[]): number {
+    this.#assertTx();
+    let parked = 0;
+    for (const row of rows) {
+      const checked = check(stream, row);
+      this.#parked.del.run('stage', stream, row.kind, row.id);
+      if (checked.kind !== null) {
+        const spec = KIND_SPECS[checked.kind];
+        const st = this.#st.get(checked.kind)!;
+        const key = spec.keyOf(row.id);
+        if (st.stageDelChildren) st.stageDelChildren.run(row.id);
+        if (row.op === 'put' && checked.doc !== null) {
+          st.stageInsert.run(...spec.row(checked.doc as never), row.hash);
+          if (spec.child && st.stageInsertChild) {
+            for (const child of spec.child.rows(checked.doc as never)) st.stageInsertChild.run(...child);
+          }
+          continue;
+        }
+        st.stageDel.run(...key);
+      }
+      if (row.op === 'put') {
+        this.#parked.put.run(
+          'stage',
+          stream,
+          row.kind,
+          row.id,
+          row.hash,
+          JSON.stringify(row.doc),
+          checked.reason ?? '',
+        );
+        parked++;
+      }
+    }
+    return parked;
+  }
+
+  /** The checksum of what is staged for a stream. */
+  stageChecksum(stream: StreamName): Checksum {
+    return this.#count(stream, 'stage');
+  }
+
+  /** The checksum of the live tables, counted from the rows (the bookkeeping's check). */
+  liveChecksum(stream: StreamName): Checksum {
+    return this.#count(stream, 'live');
+  }
+
+  /**
+   * Replaces a stream's live rows with the staged ones, in the caller's transaction: rows the
+   * snapshot does not have (or has in another version) go, the snapshot's new rows come, unchanged
+   * rows stay untouched — or, `force`d (the live rows were found wrong), every row is rewritten.
+   * Returns the live checksum afterwards.
+   */
+  swap(stream: StreamName, force = false): { checksum: Checksum; operators: boolean } {
+    this.#assertTx();
+    const db = this.#db;
+    let operators = false;
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS sync_swap_ids (id TEXT PRIMARY KEY) WITHOUT ROWID');
+    for (const kind of STREAM_KINDS[stream]) {
+      const spec = KIND_SPECS[kind];
+      const columns = spec.columns.join(', ');
+      const pkMatch = (a: string, b: string): string => spec.pk.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
+      if (kind === 'operator') {
+        operators = true;
+        // Forced (the live rows were found wrong): every operator counts as changed.
+        if (force) db.exec('UPDATE operators SET sync_hash = NULL');
+        const sets = spec.columns
+          .filter((c) => c !== 'id')
+          .map((c) => `${c} = s.${c}`)
+          .join(', ');
+        db.exec(`
+          DELETE FROM session WHERE operator_id NOT IN (SELECT id FROM sync_stage_operators WHERE active = 1);
+          DELETE FROM operators WHERE id NOT IN (SELECT id FROM sync_stage_operators);
+          UPDATE operators SET badge_code = '~' || id WHERE id IN (
+            SELECT s.id FROM sync_stage_operators s JOIN operators o ON o.id = s.id WHERE o.sync_hash IS NOT s.sync_hash);
+          UPDATE operators SET ${sets}, sync_hash = s.sync_hash FROM sync_stage_operators s
+            WHERE s.id = operators.id AND operators.sync_hash IS NOT s.sync_hash;
+          INSERT INTO operators (${columns}, sync_hash) SELECT ${columns}, sync_hash FROM sync_stage_operators s
+            WHERE NOT EXISTS (SELECT 1 FROM operators o WHERE o.id = s.id);
+        `);
+        continue;
+      }
+      db.exec(
+        force
+          ? `DELETE FROM ${spec.table}`
+          : `DELETE FROM ${spec.table} WHERE sync_hash IS NULL OR NOT EXISTS (
+               SELECT 1 FROM ${spec.stage} s WHERE ${pkMatch('s', spec.table)} AND s.sync_hash = ${spec.table}.sync_hash)`,
+      );
+      if (spec.child) {
+        db.exec(`
+          DELETE FROM temp.sync_swap_ids;
+          INSERT INTO temp.sync_swap_ids SELECT id FROM ${spec.stage} s WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} l WHERE l.id = s.id);
+        `);
+      }
+      db.exec(`
+        INSERT OR REPLACE INTO ${spec.table} (${columns}, sync_hash) SELECT ${columns}, sync_hash FROM ${spec.stage} s
+          WHERE NOT EXISTS (SELECT 1 FROM ${spec.table} l WHERE ${pkMatch('l', 's')});
+      `);
+      if (spec.child) {
+        const childColumns = spec.child.columns.join(', ');
+        db.exec(`
+          INSERT OR REPLACE INTO ${spec.child.table} (${childColumns}) SELECT ${childColumns} FROM ${spec.child.stage} c
+            WHERE c.${spec.child.parent} IN (SELECT id FROM temp.sync_swap_ids);
+          DELETE FROM temp.sync_swap_ids;
+        `);
+      }
+    }
+    db.prepare("DELETE FROM sync_parked WHERE generation = 'live' AND stream = ?").run(stream);
+    db.prepare("UPDATE sync_parked SET generation = 'live' WHERE generation = 'stage' AND stream = ?").run(stream);
+    this.clearStage(stream);
+    return { checksum: this.liveChecksum(stream), operators };
+  }
+
+  /** Empties a stream's staging tables. */
+  clearStage(stream: StreamName): void {
+    for (const kind of STREAM_KINDS[stream]) {
+      const spec = KIND_SPECS[kind];
+      this.#db.exec(`DELETE FROM ${spec.stage}`);
+      if (spec.child) this.#db.exec(`DELETE FROM ${spec.child.stage}`);
+    }
+    this.#db.prepare("DELETE FROM sync_parked WHERE generation = 'stage' AND stream = ?").run(stream);
+  }
+
+  /**
+   * Every document of a stream rebuilt from the live tables, by `kind/id`, as canonical JSON —
+   * what the cloud holds if the station is right. Parked documents as they were received.
+   */
+  documents(stream: StreamName): Map<string, string> {
+    const docs = new Map<string, string>();
+    for (const kind of STREAM_KINDS[stream]) {
+      const spec = KIND_SPECS[kind];
+      const children = new Map<string, SqlRow[]>();
+      if (spec.child) {
+        const rows = this.#db
+          .prepare<[], SqlRow>(`SELECT * FROM ${spec.child.table} ORDER BY ${spec.child.parent}, ${spec.child.order}`)
+          .all();
+        for (const child of rows) {
+          const parent = String(child[spec.child.parent]);
+          const list = children.get(parent);
+          if (list) list.push(child);
+          else children.set(parent, [child]);
+        }
+      }
+      for (const row of this.#db
+        .prepare<[], SqlRow>(`SELECT * FROM ${spec.table} WHERE sync_hash IS NOT NULL`)
+        .iterate()) {
+        const id = recordIdOf(spec, row);
+        docs.set(`${kind}/${id}`, canonicalJson(spec.toDoc(row, children.get(String(row['id'])) ?? [])));
+      }
+    }
+    const parked = this.#db
+      .prepare<[string], { kind: string; id: string; doc: string }>(
+        "SELECT kind, id, doc FROM sync_parked WHERE generation = 'live' AND stream = ?",
+      )
+      .all(stream);
+    for (const p of parked) docs.set(`${p.kind}/${p.id}`, canonicalJson(JSON.parse(p.doc)));
+    return docs;
+  }
+
+  /**
+   * Rebuilds every document of a stream from the tables and checks it against the hash the cloud
+   * sent with it: a row edited, a line lost or a barcode stolen shows up here. Returns the keys
+   * that do not match (at most 100) and the checksum counted from the rebuilt documents.
+   */
+  verify(stream: StreamName): { ok: boolean; checked: number; mismatched: string[]; checksum: Checksum } {
+    const docs = this.documents(stream);
+    const mismatched: string[] = [];
+    let sum = 0;
+    for (const kind of STREAM_KINDS[stream]) {
+      const spec = KIND_SPECS[kind];
+      for (const row of this.#db
+        .prepare<[], SqlRow>(`SELECT ${spec.pk.join(', ')}, sync_hash FROM ${spec.table} WHERE sync_hash IS NOT NULL`)
+        .iterate()) {
+        const key = `${kind}/${recordIdOf(spec, row)}`;
+        const rebuilt = hash32(docs.get(key) ?? '');
+        sum += rebuilt;
+        if (rebuilt !== row['sync_hash'] && mismatched.length < 100) mismatched.push(key);
+      }
+    }
+    const parked = this.#db
+      .prepare<[string], { hash: number }>("SELECT hash FROM sync_parked WHERE generation = 'live' AND stream = ?")
+      .all(stream);
+    for (const p of parked) sum += p.hash;
+    return {
+      ok: mismatched.length === 0,
+      checked: docs.size,
+      mismatched,
+      checksum: { rows: docs.size, sum: mod32(sum) },
+    };
+  }
+
+  #count(stream: StreamName, generation: Generation): Checksum {
+    let rows = 0;
+    let sum = 0;
+    for (const kind of STREAM_KINDS[stream]) {
+      const spec = KIND_SPECS[kind];
+      const table = generation === 'live' ? spec.table : spec.stage;
+      const counted = this.#db
+        .prepare<[], { n: number; s: number }>(
+          `SELECT count(*) AS n, coalesce(sum(sync_hash), 0) AS s FROM ${table} WHERE sync_hash IS NOT NULL`,
+        )
+        .get()!;
+      rows += counted.n;
+      sum += counted.s;
+    }
+    const parked = this.#db
+      .prepare<[Generation, string], { n: number; s: number }>(
+        'SELECT count(*) AS n, coalesce(sum(hash), 0) AS s FROM sync_parked WHERE generation = ? AND stream = ?',
+      )
+      .get(generation, stream)!;
+    return { rows: rows + parked.n, sum: mod32(sum + parked.s) };
+  }
+
+  #assertTx(): void {
+    if (!this.#db.inTransaction) throw new Error('ReferenceApplier writes must run inside a transaction');
+  }
+}
+
+/** The document, validated for this station; or why it must be parked. */
+function check(
+  stream: StreamName,
+  row: IncomingRow,
+):
+  | { kind: RecordKind; doc: unknown; reason: null }
+  | { kind: RecordKind; doc: null; reason: string }
+  | { kind: null; doc: null; reason: string } {
+  const kind = (RECORD_KINDS as readonly string[]).includes(row.kind) ? (row.kind as RecordKind) : null;
+  if (kind === null || KIND_STREAM[kind] !== stream)
+    return { kind: null, doc: null, reason: `this station does not know documents of kind "${row.kind}" in ${stream}` };
+  if (row.op === 'del') return { kind, doc: null, reason: '' };
+  const parsed = DOC_SCHEMAS[kind].safeParse(row.doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      kind,
+      doc: null,
+      reason: `does not fit this station's ${kind}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,
+    };
+  }
+  return { kind, doc: parsed.data, reason: null };
+}
+
+function prepareKind(db: Db, spec: KindSpec): Statements {
+  const where = spec.pk.map((c) => `${c} = ?`).join(' AND ');
+  const columns = [...spec.columns, 'sync_hash'];
+  const placeholders = columns.map(() => '?').join(', ');
+  const insert =
+    spec.kind === 'operator'
+      ? `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${placeholders})
+         ON CONFLICT (id) DO UPDATE SET ${columns
+           .filter((c) => c !== 'id')
+           .map((c) => `${c} = excluded.${c}`)
+           .join(', ')}`
+      : `INSERT OR REPLACE INTO ${spec.table} (${columns.join(', ')}) VALUES (${placeholders})`;
+  const conflicts = new Map<string, Statement<Value[], SqlRow>>();
+  for (const column of spec.unique) {
+    conflicts.set(
+      column,
+      db.prepare<Value[], SqlRow>(
+        `SELECT ${spec.pk.join(', ')}, sync_hash FROM ${spec.table} WHERE ${column} = ? AND NOT (${where})`,
+      ),
+    );
+  }
+  const child = spec.child;
+  return {
+    hashOf: db.prepare<Value[], { sync_hash: number | null }>(`SELECT sync_hash FROM ${spec.table} WHERE ${where}`),
+    del: db.prepare<Value[]>(`DELETE FROM ${spec.table} WHERE ${where}`),
+    insert: db.prepare<Value[]>(insert),
+    conflicts,
+    delChildren: child ? db.prepare<[Value]>(`DELETE FROM ${child.table} WHERE ${child.parent} = ?`) : null,
+    insertChild: child
+      ? db.prepare<Value[]>(
+          `INSERT OR REPLACE INTO ${child.table} (${child.columns.join(', ')}) VALUES (${child.columns.map(() => '?').join(', ')})`,
+        )
+      : null,
+    stageInsert: db.prepare<Value[]>(
+      `INSERT OR REPLACE INTO ${spec.stage} (${columns.join(', ')}) VALUES (${placeholders})`,
+    ),
+    stageDel: db.prepare<Value[]>(`DELETE FROM ${spec.stage} WHERE ${where}`),
+    stageDelChildren: child ? db.prepare<[Value]>(`DELETE FROM ${child.stage} WHERE ${child.parent} = ?`) : null,
+    stageInsertChild: child
+      ? db.prepare<Value[]>(
+          `INSERT INTO ${child.stage} (${child.columns.join(', ')}) VALUES (${child.columns.map(() => '?').join(', ')})`,
+        )
+      : null,
+  };
+}

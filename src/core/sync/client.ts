@@ -1,0 +1,197 @@
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { z } from 'zod';
+import { errorResponseSchema } from '#shared/sync/protocol';
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * Why a request to the cloud failed, and what to do about it:
+ * - `network`: no answer, a cut connection, a timeout, a truncated or corrupt body — retry later;
+ * - `server`: 5xx, 429, 408 — retry later;
+ * - `bad_response`: an answer that is not the cloud's (a captive portal's HTML, a proxy's page) — retry later;
+ * - anything else: the cloud's own error code (`station_revoked`, `must_refetch`, `gap`, …).
+ */
+export class SyncHttpError extends Error {
+  readonly status: number | null;
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    status: number | null,
+    code: string,
+    message: string,
+    retryable: boolean,
+    details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'SyncHttpError';
+    this.status = status;
+    this.code = code;
+    this.retryable = retryable;
+    this.details = details;
+  }
+}
+
+export type ClientOptions = {
+  baseUrl: string;
+  token: string | null;
+  /** The whole request, headers and body, must finish within this. */
+  timeoutMs: number;
+  userAgent: string;
+};
+
+type RequestOptions = {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+};
+
+/**
+ * The station's HTTP link to the cloud: JSON both ways, request bodies gzipped, gzip answers
+ * accepted, a deadline on every request (a half-open socket or a long-poll that never returns
+ * ends as a timeout), and every answer checked against its schema before anyone uses it.
+ */
+export class SyncClient {
+  readonly #options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.#options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+  }
+
+  get baseUrl(): string {
+    return this.#options.baseUrl;
+  }
+
+  /** A JSON request whose JSON answer must match `schema`. */
+  async json<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    options: RequestOptions = {},
+  ): Promise<z.output<S>> {
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
+    let body: Buffer | undefined;
+    if (options.body !== undefined) {
+      const text = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+      if (text.length > 1024) {
+        body = await gzipAsync(text, { level: 1 });
+        headers['content-encoding'] = 'gzip';
+      } else {
+        body = Buffer.from(text);
+      }
+    }
+    const response = await this.#fetch(method, path, headers, body, options);
+    const text = await this.#read(response);
+    const value = this.#parse(response, text);
+    const parsed = schema.safeParse(value);
+    if (!parsed.success)
+      throw new SyncHttpError(
+        response.status,
+        'bad_response',
+        `The cloud's answer to ${path} has an unexpected shape.`,
+        true,
+      );
+    return parsed.data;
+  }
+
+  /** A raw request (file chunks); the answer's status and headers, its body read and dropped. */
+  async raw(
+    method: 'HEAD' | 'PATCH',
+    path: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; headers: Headers }> {
+    const response = await this.#fetch(method, path, headers, body, signal ? { signal } : {});
+    const text = await this.#read(response);
+    if (response.status >= 400 && response.status !== 404) this.#parse(response, text);
+    return { status: response.status, headers: response.headers };
+  }
+
+  async #fetch(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    options: RequestOptions,
+  ): Promise<Response> {
+    const url = new URL(this.#options.baseUrl + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const all: Record<string, string> = { 'user-agent': this.#options.userAgent, ...headers };
+    if (this.#options.token) all['authorization'] = `Bearer ${this.#options.token}`;
+    const deadline = AbortSignal.timeout(this.#options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+    try {
+      return await fetch(url, {
+        method,
+        headers: all,
+        ...(body === undefined ? {} : { body: new Uint8Array(body) }),
+        signal,
+      });
+    } catch (error) {
+      throw networkError(error, url, deadline);
+    }
+  }
+
+  async #read(response: Response): Promise<string> {
+    try {
+      return await response.text();
+    } catch (error) {
+      // A connection cut in the middle of the body, or a gzip stream that ends early.
+      throw new SyncHttpError(null, 'network', `The answer was cut off: ${(error as Error).message}`, true);
+    }
+  }
+
+  /** Turns an answer into a value, or into the error it describes. */
+  #parse(response: Response, text: string): unknown {
+    const type = response.headers.get('content-type') ?? '';
+    const isJson = /^application\/json\b/.test(type);
+    let value: unknown = undefined;
+    if (isJson) {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new SyncHttpError(response.status, 'bad_response', 'The answer is not valid JSON (cut off?).', true);
+      }
+    }
+    if (response.ok) {
+      if (!isJson)
+        throw new SyncHttpError(
+          response.status,
+          'bad_response',
+          `The answer is ${type || 'untyped'}, not JSON: a captive portal or a proxy answered instead of the cloud.`,
+          true,
+        );
+      return value;
+    }
+    const error = errorResponseSchema.safeParse(value);
+    const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
+    if (!error.success) {
+      throw new SyncHttpError(response.status, retryable ? 'server' : 'bad_response', `HTTP ${response.status}`, true);
+    }
+    return rethrow(response.status, error.data, retryable);
+  }
+}
+
+function rethrow(
+  status: number,
+  error: { error: string; message: string; details?: Record<string, unknown> | undefined },
+  retryable: boolean,
+): never {
+  throw new SyncHttpError(status, retryable ? 'server' : error.error, error.message, retryable, error.details);
+}
+
+function networkError(error: unknown, url: URL, deadline: AbortSignal): SyncHttpError {
+  if (deadline.aborted) {
+    return new SyncHttpError(null, 'network', `No answer from ${url.host} in time.`, true);
+  }
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const detail = cause?.code ?? cause?.message ?? (error as Error).message;
+  if ((error as Error).name === 'AbortError') return new SyncHttpError(null, 'aborted', 'Sync was stopped.', true);
+  return new SyncHttpError(null, 'network', `Cannot reach ${url.host}: ${detail}`, true);
+}
