@@ -206,7 +206,15 @@ export class SyncEngine {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    this.#watchdog = setInterval(() => this.#watch(), this.#timings.watchdogMs);
+    this.#watchdog = setInterval(() => {
+      // A timer's exception would end the core: a busy database (a backup holding the write
+      // lock) only postpones the watch to the next tick.
+      try {
+        this.#watch();
+      } catch (error) {
+        this.#deps.log.warn({ err: error }, 'sync watchdog skipped a tick');
+      }
+    }, this.#timings.watchdogMs);
     this.#watchdog.unref();
     const link = this.#state.link();
     if (link && link.revokedAt === null) this.#schedule(0);
@@ -435,7 +443,8 @@ export class SyncEngine {
     this.#nextAttemptAt = this.#deps.clock() + ms;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.#run();
+      // The watchdog schedules again if a cycle could not even start.
+      this.#run().catch((error: unknown) => this.#deps.log.warn({ err: error }, 'sync cycle could not start'));
     }, ms);
     this.#timer.unref();
   }
