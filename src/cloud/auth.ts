@@ -1,8 +1,9 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 /**
- * Secrets of the cloud: station tokens, OMS API keys, one-time enrolment codes and webhook
- * secrets. Only their sha256 is stored, so a copy of the database grants nothing.
+ * Secrets of the cloud: station tokens, OMS API keys and one-time enrolment codes are stored as
+ * their sha256 only, so a copy of the database grants nothing. Webhook secrets are the exception:
+ * the cloud signs with them, so it keeps them as they are.
  */
 
 export function sha256Hex(value: string | Buffer): string {

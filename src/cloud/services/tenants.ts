@@ -1,7 +1,7 @@
 import { enrolRequestSchema, GENESIS_HASH, type EnrolResponse } from '#shared/sync/protocol';
 import { newEnrolmentCode, newId, newSecret, normalizeCode, sha256Hex } from '../auth';
 import type { Queryable, Store } from '../db/store';
-import { badRequest, describeIssues, HttpError, notFound } from '../errors';
+import { badRequest, conflict, describeIssues, HttpError, notFound } from '../errors';
 
 /** A company as the OMS API sees it (from its API key). */
 export type CompanyAuth = { companyId: string; keyId: string };
@@ -41,7 +41,11 @@ export class Tenants {
     name: string,
     id: string = newId('wh'),
   ): Promise<{ id: string; name: string }> {
-    await this.#store.query('INSERT INTO warehouses (company_id, id, name) VALUES ($1, $2, $3)', [companyId, id, name]);
+    const { rows } = await this.#store.query(
+      'INSERT INTO warehouses (company_id, id, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id',
+      [companyId, id, name],
+    );
+    if (rows.length === 0) throw conflict('warehouse_exists', `The company already has a warehouse "${id}".`);
     return { id, name };
   }
 
@@ -156,7 +160,7 @@ export class Tenants {
           name,
           station.localId,
           sha256Hex(token),
-          appVersionHeader ?? station.appVersion,
+          station.appVersion || appVersionHeader || null,
         ],
       );
       await q.query(

@@ -232,6 +232,22 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
       );
       expect(rows.map((r) => r[4].name)).toEqual(['Synthetic product 1']);
       expect((await call('GET', `/v1/oms/webhooks/${'hook_x'}/deliveries`, { token: other.apiKey })).json).toEqual([]);
+      // Warehouse ids are per company: the same id twice in one company is a conflict, not an error.
+      const made = await call('POST', '/v1/oms/warehouses', { token: other.apiKey, body: { name: 'B', id: 'wh-b' } });
+      expect(made.status).toBe(201);
+      const again = await call('POST', '/v1/oms/warehouses', { token: other.apiKey, body: { name: 'B2', id: 'wh-b' } });
+      expect([again.status, again.json['error']]).toEqual([409, 'warehouse_exists']);
+      const elsewhere = await call('POST', '/v1/oms/warehouses', {
+        token: cloud.tenant.apiKey,
+        body: { name: 'B', id: 'wh-b' },
+      });
+      expect(elsewhere.status).toBe(201);
+      // The station says its own version; the HTTP client's name is no version.
+      const stations = await call('GET', '/v1/oms/stations', { token: other.apiKey });
+      const listed = (stations.json as unknown as { id: string; appVersion: string | null }[]).find(
+        (s) => s.id === theirStation.id,
+      );
+      expect(listed?.appVersion).toBe('t');
     });
   });
 
