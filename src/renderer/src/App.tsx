@@ -33,7 +33,7 @@ export function App() {
   const go = useNavStore((s) => s.go);
   const lock = useSessionStore((s) => s.lock);
   const logout = useSessionStore((s) => s.logout);
-  // The scan history (F9) and the camera (F7) open over any screen.
+  // The scan history (F10) and the camera (F5) open over any screen.
   const [panel, setPanel] = useState<'history' | 'camera' | null>(null);
   const toggle = (which: 'history' | 'camera'): void => setPanel((open) => (open === which ? null : which));
 
@@ -86,21 +86,21 @@ export function App() {
               type="button"
               className="button-header"
               aria-expanded={panel === 'history'}
-              aria-keyshortcuts="F9"
+              aria-keyshortcuts="F10"
               data-testid="toggle-history"
               onClick={() => toggle('history')}
             >
-              {t('scanner.history')} (F9)
+              {t('scanner.history')} (F10)
             </button>
             <button
               type="button"
               className="button-header"
               aria-expanded={panel === 'camera'}
-              aria-keyshortcuts="F7"
+              aria-keyshortcuts="F5"
               data-testid="toggle-camera"
               onClick={() => toggle('camera')}
             >
-              {t('scanner.camera')} (F7)
+              {t('scanner.camera')} (F5)
             </button>
           </>
         ) : null}

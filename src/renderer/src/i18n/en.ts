@@ -915,7 +915,7 @@ export const en = {
     weigh: 'Weigh (F6)',
     weighed: 'Weighed on the scale: {{grams}} g.',
     historyTitle: 'Last scans',
-    history: 'Scans (F10)',
+    history: 'Scans',
     historyEmpty: 'No scan yet.',
     time: 'Time',
     source: 'From',

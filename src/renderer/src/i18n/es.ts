@@ -929,7 +929,7 @@ export const es: Messages = {
     weigh: 'Pesar (F6)',
     weighed: 'Pesado en la báscula: {{grams}} g.',
     historyTitle: 'Últimos escaneos',
-    history: 'Escaneos (F10)',
+    history: 'Escaneos',
     historyEmpty: 'Todavía no hay escaneos.',
     time: 'Hora',
     source: 'Desde',
