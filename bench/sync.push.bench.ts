@@ -4,7 +4,7 @@
  * The station is a Core in this process whose event log holds 100 000 events (`scan.recorded`,
  * written through the event log before enrolment: a station that was offline for days). The cloud
  * is the built service process on a PostgreSQL cluster with fsync on. The clock runs from
- * enrolment until the cloud has acknowledged every event: batches of up to 500 events, gzip, one
+ * enrolment until the cloud has acknowledged every event: batches of up to 1000 events, gzip, one
  * in flight, each applied in one PostgreSQL transaction with the station's high-water mark (every
  * event's hash recomputed, its link to the previous one checked). BENCH_SYNC_PUSH_EVENTS changes
  * the count.

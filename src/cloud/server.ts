@@ -175,7 +175,15 @@ export function buildCloud(options: CloudOptions): Cloud {
     return reply.send(json);
   };
 
-  app.get('/health', async () => ({ ok: true, version: options.version, store: store.kind, epoch: await epoch() }));
+  // A load balancer's check: 503 (not a 500 with a stack in the log) while the database does not answer.
+  app.get('/health', async (_request, reply) => {
+    try {
+      return { ok: true, version: options.version, store: store.kind, epoch: await epoch() };
+    } catch (error) {
+      log.warn({ err: error }, 'health check: the database does not answer');
+      return reply.status(503).send({ ok: false, error: 'unavailable', message: 'The database does not answer.' });
+    }
+  });
 
   // ---- Stations -------------------------------------------------------------------------
   app.post('/v1/enrol', async (request, reply) => {

@@ -106,6 +106,15 @@ describe('docs/openapi.yaml', () => {
     expect(documentedRoutes(readSpec()).sort()).toEqual([...routes].sort());
   });
 
+  it('answers the health check with 503, as documented, while the database does not answer', async () => {
+    const cloud = buildCloud({ store: noStore, log: pino({ level: 'silent' }), version: 'test', adminToken: 'x' });
+    const answer = await cloud.app.inject({ method: 'GET', url: '/health' });
+    await cloud.app.close();
+    expect(answer.statusCode).toBe(503);
+    expect(answer.json()).toMatchObject({ ok: false, error: 'unavailable' });
+    expect(Object.keys(readSpec().paths['/health']!['get']!.responses ?? {})).toContain('503');
+  });
+
   it('declares every path parameter of every path', () => {
     const spec = readSpec();
     const resolve = (p: { name?: string; in?: string; $ref?: string }) =>
