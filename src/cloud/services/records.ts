@@ -211,7 +211,7 @@ export class Records {
         }>(
           `SELECT kind, id, body, hash, deleted, xid::text AS xid, n FROM records
             WHERE company_id = $1 AND stream = $2 AND (xid, n) > ($3::xid8, $4::bigint) AND xid < $5::xid8
-            ORDER BY xid, n LIMIT $6`,
+            ORDER BY records.xid, records.n LIMIT $6`,
           [station.companyId, stream, from.xid, from.n, xmin, limit],
         );
         const more = rows.rows.length === limit;

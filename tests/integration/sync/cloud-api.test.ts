@@ -251,6 +251,55 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
     });
   });
 
+  describe('download pages', () => {
+    it('hands out changes in commit order when transaction ids gain a digit (no row skipped)', async () => {
+      const tenant = await cloud.newTenant(`Digits ${storeKind}`);
+      const station = await enrol(tenant);
+      const current = async (): Promise<bigint> => {
+        const { rows } = await cloud.store.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x');
+        return BigInt(rows[0]!.x);
+      };
+      // Old changes under a transaction id of some digits, new ones under one with a digit more:
+      // as text, "1000" sorts before "999".
+      expect(
+        (
+          await cloud.upsert(
+            'products',
+            [0, 1, 2].map((i) => syntheticProduct(i)),
+            tenant,
+          )
+        ).status,
+      ).toBe(200);
+      const before = await current();
+      const next = 10n ** BigInt(before.toString().length);
+      while ((await current()) < next);
+      expect(
+        (
+          await cloud.upsert(
+            'products',
+            [3, 4, 5].map((i) => syntheticProduct(i)),
+            tenant,
+          )
+        ).status,
+      ).toBe(200);
+      expect((await current()).toString().length).toBeGreaterThan(before.toString().length);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const answer = await call('GET', `/v1/sync/streams/catalog?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: station.token,
+        });
+        expect(answer.status).toBe(200);
+        seen.push(...(answer.json['rows'] as [string, string, string][]).map((r) => r[2]));
+        cursor = answer.json['cursor'] as string;
+        if (!answer.json['more']) break;
+      }
+      expect(seen.filter((id) => id.startsWith('prod-syn-'))).toEqual(
+        [0, 1, 2, 3, 4, 5].map((i) => `prod-syn-${String(i).padStart(7, '0')}`),
+      );
+    }, 120_000);
+  });
+
   describe('the OMS import', () => {
     it('refuses malformed NDJSON, wrong types and unknown fields with the lines named, and writes nothing', async () => {
       const tenant = await cloud.newTenant();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectStation } from '../../support/db';
 import { STREAMS } from '#shared/sync/records';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
 import { startCloud, type CloudFixture } from '../../support/cloud';
@@ -30,7 +31,8 @@ describe.each(STORES)('sync with the cloud on %s', (storeKind) => {
   });
 
   async function enrolledStation(): Promise<CoreFixture> {
-    const station = openCore({ sync: { timings: FAST_SYNC } });
+    // No QC sample drawn at DONE (a parcel packed here goes straight out).
+    const station = openCore({ sync: { timings: FAST_SYNC }, random: () => 0.99 });
     stations.push(station);
     await station.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
     const view = await station.ok('sync.enrol', { url: cloud.url, code: await cloud.code() });
@@ -87,5 +89,43 @@ describe.each(STORES)('sync with the cloud on %s', (storeKind) => {
         documents: (s) => station.core.sync!.documents(s),
       },
     ]);
+  });
+  it('recalls a packed parcel when a downloaded page says its order was refunded', async () => {
+    const station = await enrolledStation();
+    await station.core.sync!.runOnce();
+    await station.ok('session.bench', { bench: 'pack' });
+    const db = inspectStation(station.dataDir);
+    const order = db
+      .prepare<[], { id: string; number: string }>(
+        `SELECT o.id, o.number FROM orders o WHERE o.status = 'ready_to_pack' AND o.brand_id = 'brand-northwind'
+           AND NOT EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id AND p.serialised = 1)
+         ORDER BY o.number LIMIT 1`,
+      )
+      .get()!;
+    const units = db
+      .prepare<[string], { code: string; quantity: number }>(
+        `SELECT (SELECT min(b.code) FROM product_barcodes b WHERE b.product_id = l.product_id) AS code, l.quantity
+           FROM order_lines l WHERE l.order_id = ? ORDER BY l.line_no`,
+      )
+      .all(order.id);
+    db.close();
+    await station.ok('scan.submit', { code: order.number, source: 'wedge' });
+    for (const unit of units)
+      for (let i = 0; i < unit.quantity; i++)
+        expect((await station.ok('scan.submit', { code: unit.code, source: 'wedge' })).tone).not.toBe('bad');
+    const expected = (await station.ok('pack.current', {}))!.expectedWeightG;
+    await station.ok('pack.weight', { grams: expected, source: 'manual' });
+    expect((await station.ok('scan.submit', { code: 'CMD:DONE', source: 'wedge' })).message).toBe('verdict.pack.done');
+    expect(await station.ok('pack.recalls', {})).toEqual([]);
+
+    // The order system refunds the order; the station hears of it by sync alone.
+    const doc = referenceData({ extraProducts: 300 }).orders!.find((o) => o['id'] === order.id)!;
+    expect((await cloud.upsert('orders', [{ ...doc, status: 'refunded' }])).status).toBe(200);
+    const pushed = station.frames.length;
+    await station.core.sync!.runOnce();
+    expect(await station.ok('pack.recalls', {})).toMatchObject([
+      { orderId: order.id, orderNumber: order.number, orderStatus: 'refunded' },
+    ]);
+    expect(station.frames.slice(pushed).some((f) => f.t === 'event' && f.name === 'pack.changed')).toBe(true);
   });
 });
