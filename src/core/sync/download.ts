@@ -98,12 +98,30 @@ export class Downloader {
         throw error;
       }
       this.#deps.faults.at?.('after_page_fetch');
-      const rows = toRows(page.rows);
+      const all = toRows(page.rows);
       const staging = st.staging;
       // The next page, while this one is written (its cursor is already known).
       const next: StreamState = staging ? { ...st, stageCursor: page.cursor } : { ...st, cursor: page.cursor };
       pending = page.more ? this.#fetch(client, name, next, signal) : null;
       pending?.catch(() => undefined);
+
+      // A staging page is big (fewer round trips) and written in short transactions, yielding
+      // between them; the last one saves the stage cursor. Writing a row to the stage twice (a
+      // crash between chunks, the page fetched again) leaves one row: stage rows are keyed.
+      let rows = all;
+      if (staging) {
+        let chunk = this.#chunk(name);
+        while (rows.length > chunk) {
+          const head = rows.slice(0, chunk);
+          rows = rows.slice(chunk);
+          const chunkStarted = performance.now();
+          inSyncTransaction(db, () => applier.applyStage(name, head));
+          this.#adapt(name, head.length, performance.now() - chunkStarted, false);
+          chunk = this.#chunk(name);
+          await this.#deps.yieldToLoop();
+          signal.throwIfAborted();
+        }
+      }
 
       const started = performance.now();
       let mismatch = false;
@@ -117,7 +135,7 @@ export class Downloader {
         if (staging) {
           applier.applyStage(name, rows);
           updated.stageCursor = page.cursor;
-          updated.stageRows = current.stageRows + rows.length;
+          updated.stageRows = current.stageRows + all.length;
           if (page.total !== null) updated.stageTotal = page.total;
           if (page.upToDate && page.checksum) {
             const staged = applier.stageChecksum(name);
@@ -223,10 +241,18 @@ export class Downloader {
 
   #fetch(client: SyncClient, name: StreamName, st: StreamState, signal: AbortSignal): Promise<PullResponse> {
     const cursor = st.staging ? st.stageCursor : st.cursor;
+    // Live pages are written in one transaction with their cursor: their size is the adaptive
+    // chunk. Staging pages are as big as the cloud allows, written in chunks.
+    const limit = st.staging ? Math.min(LIMITS.pageRows, this.#deps.pageRowsMax) : this.#chunk(name);
     return client.json('GET', `/v1/sync/streams/${name}`, pullResponseSchema, {
-      query: { cursor: cursor ?? undefined, limit: this.#limits.get(name) ?? Math.min(500, this.#deps.pageRowsMax) },
+      query: { cursor: cursor ?? undefined, limit },
       signal,
     });
+  }
+
+  /** Rows one transaction should write, adapted to how long the last ones took. */
+  #chunk(name: StreamName): number {
+    return this.#limits.get(name) ?? Math.min(500, this.#deps.pageRowsMax);
   }
 
   /** Sizes the next pages so one page's transaction takes about the target time. */

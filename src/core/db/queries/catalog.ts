@@ -19,17 +19,18 @@ export type CatalogQueries = ReturnType<typeof catalogQueries>;
 /** Lookups the scan path needs; each one is a single index probe. */
 export function catalogQueries(db: Db) {
   const product = db.prepare<[string], ProductSummary>(
-    `SELECT p.id, p.sku, p.name, p.category, b.name AS brand
-       FROM product_barcodes pb JOIN products p ON p.id = pb.product_id JOIN brands b ON b.id = p.brand_id
+    `SELECT p.id, p.sku, p.name, p.category, coalesce(b.name, '') AS brand
+       FROM product_barcodes pb JOIN products p ON p.id = pb.product_id LEFT JOIN brands b ON b.id = p.brand_id
       WHERE pb.code = ?`,
   );
   const productBySku = db.prepare<[string], ProductSummary>(
-    `SELECT p.id, p.sku, p.name, p.category, b.name AS brand
-       FROM products p JOIN brands b ON b.id = p.brand_id WHERE p.sku = ?`,
+    `SELECT p.id, p.sku, p.name, p.category, coalesce(b.name, '') AS brand
+       FROM products p LEFT JOIN brands b ON b.id = p.brand_id WHERE p.sku = ?`,
   );
-  const orderSelect = `SELECT o.id, o.number, o.status, b.name AS brand,
+  // LEFT JOINs: sync may bring a product or an order before its brand; it is still found.
+  const orderSelect = `SELECT o.id, o.number, o.status, coalesce(b.name, '') AS brand,
       (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) AS lines
-      FROM orders o JOIN brands b ON b.id = o.brand_id`;
+      FROM orders o LEFT JOIN brands b ON b.id = o.brand_id`;
   const orderByNumber = db.prepare<[string], OrderSummary>(`${orderSelect} WHERE o.number = ?`);
   const orderByTote = db.prepare<[string], OrderSummary>(`${orderSelect} WHERE o.tote = ?`);
   const rmaSelect = `SELECT r.id, r.number, r.status, o.number AS orderNumber,
