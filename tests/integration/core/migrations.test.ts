@@ -140,3 +140,22 @@ describe('order serials', () => {
     expect(plan).not.toMatch(/SCAN/);
   });
 });
+
+describe('migration 0140: the latest parcel and return case of a station', () => {
+  it('finds each with one index probe, not a scan and a sort of every one', () => {
+    const db = openDatabase(freshFile());
+    cleanups.push(() => db.close());
+    migrate(db);
+    for (const table of ['packages', 'return_cases']) {
+      const plan = db
+        .prepare<[string], { detail: string }>(
+          `EXPLAIN QUERY PLAN SELECT * FROM ${table} WHERE station_id = ? ORDER BY opened_at DESC, rowid DESC LIMIT 1`,
+        )
+        .all('ST-1')
+        .map((r) => r.detail)
+        .join(' | ');
+      expect(plan).toMatch(new RegExp(`SEARCH ${table} USING INDEX ${table}_station_latest \\(station_id=\\?\\)`));
+      expect(plan).not.toMatch(/SCAN|TEMP B-TREE/);
+    }
+  });
+});

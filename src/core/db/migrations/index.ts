@@ -7,6 +7,7 @@ import { m0080Printing } from './0080-printing';
 import { m0110FraudReview } from './0110-fraud-review';
 import { m0120OrderLookups } from './0120-order-lookups';
 import { m0130Sync } from './0130-sync';
+import { m0140LatestAtStation } from './0140-latest-at-station';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -19,6 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0110FraudReview,
   m0120OrderLookups,
   m0130Sync,
+  m0140LatestAtStation,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
