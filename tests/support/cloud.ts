@@ -88,9 +88,11 @@ export async function startCloud(
     remove: (collection, ids, who) =>
       oms('POST', `/v1/oms/${collection}`, ids.map((id) => JSON.stringify({ op: 'delete', id })).join('\n'), who),
     close: async () => {
-      await cloud.webhooks.stop();
-      await cloud.app.close();
-      await store.close();
+      // Each step is bounded: a teardown that hangs says which step, and the test's PostgreSQL
+      // cluster is stopped right after anyway (once seen in CI: unexplained, under investigation).
+      await bounded('webhooks.stop', cloud.webhooks.stop());
+      await bounded('app.close', cloud.app.close());
+      await bounded('store.close', store.close());
     },
   };
 }
@@ -169,4 +171,15 @@ export async function startCloudProcess(options: {
       await exited;
     },
   };
+}
+
+/** Waits for a teardown step at most 15 s; past that, says so on stderr and goes on. */
+async function bounded(step: string, done: Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), 15_000);
+  });
+  const outcome = await Promise.race([done.then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') process.stderr.write(`cloud fixture: ${step} did not finish in 15 s; going on\n`);
 }
