@@ -115,6 +115,8 @@ async function main(): Promise<void> {
 
   const stop = (): void => {
     clearInterval(purge);
+    // Requests in flight get ten seconds to finish; then the process ends regardless.
+    setTimeout(() => process.exit(0), 10_000).unref();
     void (async () => {
       await cloud.app.close();
       await cloud.webhooks.stop();

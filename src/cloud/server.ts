@@ -78,6 +78,9 @@ export function buildCloud(options: CloudOptions): Cloud {
     bodyLimit: LIMITS.requestBytes,
     // Behind a reverse proxy that terminates TLS (docs/deployment.md).
     trustProxy: true,
+    // A client that starts a request and stops sending (a station whose network dropped mid-body)
+    // gets a 408 after two minutes instead of holding the request — and a shutdown — open forever.
+    requestTimeout: 120_000,
   });
 
   // Request bodies may be gzip: decompressed here, and the body limit counts decompressed bytes

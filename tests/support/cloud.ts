@@ -88,8 +88,9 @@ export async function startCloud(
     remove: (collection, ids, who) =>
       oms('POST', `/v1/oms/${collection}`, ids.map((id) => JSON.stringify({ op: 'delete', id })).join('\n'), who),
     close: async () => {
-      // Each step is bounded: a teardown that hangs says which step, and the test's PostgreSQL
-      // cluster is stopped right after anyway (once seen in CI: unexplained, under investigation).
+      // Each step is bounded and named when late: a fault test's proxy may leave a half-open
+      // connection to this cloud (a request whose body never ends), which Fastify's close waits
+      // for until the server's request timeout (two minutes). The cluster is stopped right after.
       await bounded('webhooks.stop', cloud.webhooks.stop());
       await bounded('app.close', cloud.app.close());
       await bounded('store.close', store.close());
