@@ -44,8 +44,8 @@ export class ChecksumMismatchError extends Error {
 const MISMATCH_LIMIT = 3;
 
 /**
- * Downloads the reference streams, in priority order, page by page; each page and its cursor are
- * written in one SQLite transaction, so the cursor never runs ahead of the data (a crash between
+ * Downloads the reference streams, in priority order, page by page; each live page and its cursor
+ * are written in one SQLite transaction, so the cursor never runs ahead of the data (a crash between
  * them is impossible). A stream never downloaded — or whose cursor the cloud answers 410 for, or
  * whose checksum disagreed — is downloaded again into the staging tables while the live data
  * stays in use, and swapped in atomically with the transaction that completes it.
