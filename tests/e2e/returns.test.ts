@@ -5,6 +5,7 @@ import { DEMO } from '../support/core-fixture';
 import { startCore, type RunningCore } from '../support/core-process';
 import { inspectStation } from '../support/db';
 import { tempDir } from '../support/paths';
+import { stationState, waitForState } from '../support/diagnose';
 
 let browser: Browser;
 let core: RunningCore;
@@ -28,6 +29,11 @@ afterAll(async () => {
   await core?.stop();
   temp?.remove();
 });
+
+/** Waits for a selector; a timeout fails with what the station showed and last wrote. */
+function waitFor(selector: string): Promise<void> {
+  return waitForState(page, selector, temp.dir, core);
+}
 
 /** A demo RMA and the printed barcodes of the units on it. */
 function rma(where: string): { number: string; orderNumber: string; codes: string[] } {
@@ -69,21 +75,22 @@ async function expectVerdict(expected: RegExp): Promise<void> {
       expected.source,
     )
     .catch(() => undefined);
-  expect((await page.textContent('[data-testid="scan-verdict"]')) ?? '').toMatch(expected);
+  const text = (await page.textContent('[data-testid="scan-verdict"]')) ?? '';
+  if (!expected.test(text)) expect(text, await stationState(page, temp.dir, core)).toMatch(expected);
 }
 
 async function prompt(value: string): Promise<void> {
-  await page.waitForSelector(`[data-screen="returns"][data-prompt="${value}"]`);
+  await waitFor(`[data-screen="returns"][data-prompt="${value}"]`);
 }
 
 describe('the returns bench in web mode, by scans alone', () => {
   it('processes a three-item return end to end in at most eight scans and no click', async () => {
     await scan(page, DEMO.returns.badge);
-    await page.waitForSelector('#pin-input');
+    await waitFor('#pin-input');
     await scan(page, DEMO.returns.pin);
-    await page.waitForSelector('[data-screen="home"]');
+    await waitFor('[data-screen="home"]');
     await scan(page, 'CMD:BENCH:RETURNS');
-    await page.waitForSelector('[data-screen="returns"]');
+    await waitFor('[data-screen="returns"]');
     const target = rma(
       `r.status = 'authorized' AND ${plain} AND (SELECT sum(quantity) FROM rma_lines l WHERE l.rma_id = r.id) = 3 AND ${unremarkable}`,
     );
@@ -104,7 +111,7 @@ describe('the returns bench in web mode, by scans alone', () => {
     await screenshot(page, 'returns-graded');
     await expectAccessible(page, 'returns-graded');
     await counted('CMD:DONE');
-    await page.waitForSelector('[data-screen="returns"][data-status="closed"]');
+    await waitFor('[data-screen="returns"][data-status="closed"]');
     expect(scans).toBeLessThanOrEqual(8);
     expect(await page.textContent('[data-testid="refund-status"]')).toBe('Recommended');
     expect(await page.$$eval('[data-testid="returns-items"] tbody tr', (rows) => rows.length)).toBe(3);
@@ -129,7 +136,7 @@ describe('the returns bench in web mode, by scans alone', () => {
     await scan(page, 'CMD:GOOD');
     await prompt('items');
     await scan(page, 'CMD:DONE');
-    await page.waitForSelector('[data-screen="returns"][data-status="closed"]');
+    await waitFor('[data-screen="returns"][data-status="closed"]');
     expect(await page.textContent('[data-testid="refund-status"]')).toBe('ON HOLD');
     expect(await page.textContent('[data-testid="returns-flags"]')).toMatch(/item swap/);
   });
@@ -139,7 +146,7 @@ describe('the returns bench in web mode, by scans alone', () => {
     await expectVerdict(/quarantined case opened/);
     await prompt('items');
     await scan(page, 'CMD:DONE');
-    await page.waitForSelector('[data-screen="returns"][data-status="closed"]');
+    await waitFor('[data-screen="returns"][data-status="closed"]');
     expect(await page.textContent('[data-testid="returns-flags"]')).toMatch(/quarantined return/);
   });
 
@@ -167,7 +174,7 @@ describe('the returns bench in web mode, by scans alone', () => {
     // The clerk is still the operator.
     expect(await page.textContent('[data-testid="status-operator"]')).toContain('Lena Vogel');
     await scan(page, 'CMD:DONE');
-    await page.waitForSelector('[data-screen="returns"][data-status="closed"]');
+    await waitFor('[data-screen="returns"][data-status="closed"]');
   });
 
   it('resumes a case in the middle of grading after the core restarts', async () => {
@@ -177,10 +184,10 @@ describe('the returns bench in web mode, by scans alone', () => {
     await scan(page, target.codes[0]!);
     await prompt('grade');
     await scan(page, 'CMD:ANSWER:NO'); // tags removed
-    await page.waitForSelector('[data-testid="grading-question"][data-question="worn"]');
+    await waitFor('[data-testid="grading-question"][data-question="worn"]');
     const port = core.port;
     await core.kill();
-    await page.waitForSelector('[data-screen="connecting"]');
+    await waitFor('[data-screen="connecting"]');
     core = await startCore({ dataDir: temp.dir, port });
     await page.waitForSelector('[data-testid="grading-question"][data-question="worn"]', { timeout: 20_000 });
     await scan(page, 'CMD:GOOD');
