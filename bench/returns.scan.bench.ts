@@ -170,9 +170,12 @@ runBenchmark('returns.scan', async () => {
     // Random RMAs, never the same one twice (a closed RMA is refused, as at a real bench).
     let seed = 12345;
     const used = new Set<number>();
+    if (WARMUP_CASES + CASES > RMAS) throw new Error(`BENCH_RMAS must be at least ${WARMUP_CASES + CASES}`);
     const next = (): number => {
       for (;;) {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        // In 32-bit integer arithmetic: a double product loses its low bits past 2^53, and the
+        // sequence then fell into a short cycle that never reached a new RMA (BENCH_RMAS=20000 hung).
+        seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
         const i = seed % RMAS;
         if (!used.has(i)) {
           used.add(i);
