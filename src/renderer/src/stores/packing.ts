@@ -1,8 +1,9 @@
 import { create } from 'zustand';
 import type { MethodOutput } from '#shared/contract/index';
 import type { PackRecall, PackView, QcView } from '#shared/contract/pack';
-import type { BenchErrorShape } from '#shared/contract/errors';
+import type { BenchErrorShape, Result } from '#shared/contract/errors';
 import { packService, qcService } from '../services/packing';
+import { PushedViews } from './pushed';
 
 type PackState = {
   view: PackView | null;
@@ -19,9 +20,12 @@ type PackState = {
 
 /** The parcel on this packing bench; the core pushes every change. */
 export const usePackStore = create<PackState>()((set) => {
-  const apply = (result: { ok: true; value: PackView | null } | { ok: false; error: BenchErrorShape }): void => {
-    if (result.ok) set({ view: result.value, error: null });
-    else set({ error: result.error });
+  const pushes = new PushedViews();
+  const apply = async (call: Promise<Result<PackView | null>>): Promise<void> => {
+    const { result, overtaken } = await pushes.answer(call);
+    if (!result.ok) set({ error: result.error });
+    else if (overtaken) await apply(packService.current());
+    else set({ view: result.value, error: null });
   };
   const refreshRecalls = async (): Promise<void> => {
     const recalls = await packService.recalls();
@@ -32,17 +36,18 @@ export const usePackStore = create<PackState>()((set) => {
     recalls: [],
     error: null,
     load: async () => {
-      apply(await packService.current());
+      await apply(packService.current());
       await refreshRecalls();
     },
     changed: (view) => {
+      pushes.pushed();
       set({ view });
       void refreshRecalls();
     },
-    weigh: async (grams) => apply(await packService.weigh(grams, 'manual')),
-    done: async () => apply(await packService.done()),
-    undo: async () => apply(await packService.undo()),
-    cancel: async (reason) => apply(await packService.cancel(reason)),
+    weigh: (grams) => apply(packService.weigh(grams, 'manual')),
+    done: () => apply(packService.done()),
+    undo: () => apply(packService.undo()),
+    cancel: (reason) => apply(packService.cancel(reason)),
   };
 });
 
@@ -63,9 +68,12 @@ type QcState = {
 
 /** The inspection on this QC bench, the parcels on hold, and the defect codes. */
 export const useQcStore = create<QcState>()((set, get) => {
-  const apply = (result: { ok: true; value: QcView | null } | { ok: false; error: BenchErrorShape }): void => {
-    if (result.ok) set({ view: result.value, error: null });
-    else set({ error: result.error });
+  const pushes = new PushedViews();
+  const apply = async (call: Promise<Result<QcView | null>>): Promise<void> => {
+    const { result, overtaken } = await pushes.answer(call);
+    if (!result.ok) set({ error: result.error });
+    else if (overtaken) await apply(qcService.current());
+    else set({ view: result.value, error: null });
   };
   const refreshHolds = async (): Promise<void> => {
     const holds = await qcService.holds();
@@ -77,19 +85,19 @@ export const useQcStore = create<QcState>()((set, get) => {
     defectCodes: [],
     error: null,
     load: async () => {
-      const [current, codes] = await Promise.all([qcService.current(), qcService.defectCodes()]);
-      apply(current);
+      const [, codes] = await Promise.all([apply(qcService.current()), qcService.defectCodes()]);
       if (codes.ok) set({ defectCodes: codes.value });
       await refreshHolds();
     },
     changed: (view) => {
+      pushes.pushed();
       set({ view });
       void refreshHolds();
     },
-    measure: async (stepId, value) => apply(await qcService.answer({ stepId, answer: { type: 'measured', value } })),
-    note: async (stepId, text) => apply(await qcService.answer({ stepId, answer: { type: 'note', text } })),
+    measure: (stepId, value) => apply(qcService.answer({ stepId, answer: { type: 'measured', value } })),
+    note: (stepId, text) => apply(qcService.answer({ stepId, answer: { type: 'note', text } })),
     logDefect: async (code, severity, note) => {
-      apply(await qcService.defect(note ? { code, severity, note } : { code, severity }));
+      await apply(qcService.defect(note ? { code, severity, note } : { code, severity }));
       if (get().error === null) await refreshHolds();
     },
   };

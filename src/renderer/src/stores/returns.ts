@@ -3,6 +3,7 @@ import type { BenchErrorShape, Result } from '#shared/contract/errors';
 import type { MethodInput, MethodOutput } from '#shared/contract/index';
 import type { ReturnCaseView } from '#shared/contract/returns';
 import { returnsService } from '../services/returns';
+import { PushedViews } from './pushed';
 
 type Found = MethodOutput<'returns.search'>;
 
@@ -24,30 +25,36 @@ type ReturnsState = {
 
 /** The return case on this bench; the core pushes every change. */
 export const useReturnsStore = create<ReturnsState>()((set) => {
-  const apply = (result: Result<ReturnCaseView | null>): void => {
-    if (result.ok) set({ view: result.value, error: null });
-    else set({ error: result.error });
+  const pushes = new PushedViews();
+  const apply = async (call: Promise<Result<ReturnCaseView | null>>): Promise<void> => {
+    const { result, overtaken } = await pushes.answer(call);
+    if (!result.ok) set({ error: result.error });
+    else if (overtaken) await apply(returnsService.current());
+    else set({ view: result.value, error: null });
   };
   return {
     view: null,
     error: null,
     found: [],
-    load: async () => apply(await returnsService.current()),
-    changed: (view) => set({ view }),
-    answer: async (input) => apply(await returnsService.answer(input)),
-    photo: async (input) => apply(await returnsService.photo(input)),
-    override: async (input) => apply(await returnsService.override(input)),
-    approve: async (badge, pin) => apply(await returnsService.approve(badge, pin)),
-    weigh: async (grams) => apply(await returnsService.weigh(grams)),
+    load: () => apply(returnsService.current()),
+    changed: (view) => {
+      pushes.pushed();
+      set({ view });
+    },
+    answer: (input) => apply(returnsService.answer(input)),
+    photo: (input) => apply(returnsService.photo(input)),
+    override: (input) => apply(returnsService.override(input)),
+    approve: (badge, pin) => apply(returnsService.approve(badge, pin)),
+    weigh: (grams) => apply(returnsService.weigh(grams)),
     search: async (query) => {
       const result = await returnsService.search(query);
       if (result.ok) set({ found: result.value, error: null });
       else set({ error: result.error });
     },
     addItem: async (productId) => {
-      apply(await returnsService.addItem(productId));
+      await apply(returnsService.addItem(productId));
       set({ found: [] });
     },
-    close: async () => apply(await returnsService.close()),
+    close: () => apply(returnsService.close()),
   };
 });

@@ -2,6 +2,9 @@ import { create } from 'zustand';
 import type { BenchErrorShape } from '#shared/contract/errors';
 import type { SyncView } from '#shared/contract/sync';
 import { syncService } from '../services/sync';
+import { PushedViews } from './pushed';
+
+const pushes = new PushedViews();
 
 type SyncState = {
   view: SyncView | null;
@@ -15,20 +18,25 @@ type SyncState = {
 };
 
 /** Sync with the cloud as the Sync screen shows it; the core pushes every change. */
-export const useSyncStore = create<SyncState>()((set) => ({
+export const useSyncStore = create<SyncState>()((set, get) => ({
   view: null,
   error: null,
   busy: false,
   load: async () => {
-    const result = await syncService.status();
-    if (result.ok) set({ view: result.value, error: null });
-    else set({ error: result.error });
+    const { result, overtaken } = await pushes.answer(syncService.status());
+    if (!result.ok) set({ error: result.error });
+    else if (overtaken) await get().load();
+    else set({ view: result.value, error: null });
   },
-  changed: (view) => set({ view }),
+  changed: (view) => {
+    pushes.pushed();
+    set({ view });
+  },
   syncNow: async () => {
-    const result = await syncService.now();
-    if (result.ok) set({ view: result.value, error: null });
-    else set({ error: result.error });
+    const { result, overtaken } = await pushes.answer(syncService.now());
+    if (!result.ok) set({ error: result.error });
+    else if (overtaken) await get().load();
+    else set({ view: result.value, error: null });
   },
   enrol: async (url, code) => {
     set({ busy: true });
