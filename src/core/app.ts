@@ -5,6 +5,7 @@ import { fail, ok, type Result } from '#shared/contract/errors';
 import type { CoreEventName, CoreEventPayload } from '#shared/contract/events';
 import { callFrameSchema } from '#shared/rpc/protocol';
 import type { Settings } from '#shared/domain/settings';
+import { Checkpointer } from './db/checkpointer';
 import { openDatabase, type Db } from './db/connection';
 import { DbFromFutureError, migrate } from './db/migrations/index';
 import { readSettings } from './db/queries/settings';
@@ -86,6 +87,7 @@ export type AttachedConnection = {
 
 type Services = {
   db: Db;
+  checkpointer: Checkpointer;
   station: StationRecord;
   events: EventLog;
   session: SessionService;
@@ -218,6 +220,7 @@ export class Core {
     void this.#services.sync.stop();
     this.#services.session.stop();
     this.#services.printQueue.stop();
+    this.#services.checkpointer.stop();
     this.#services.db.close();
   }
 
@@ -256,6 +259,7 @@ export class Core {
       db.close();
       throw error;
     }
+    const checkpointer = new Checkpointer(db, join(dataDir, 'station.db'), log);
     const station = this.#ensureStation(db);
     this.#settings = readSettings(db);
     let sync: SyncEngine | null = null;
@@ -487,7 +491,7 @@ export class Core {
     printQueue.start();
     void devices.start().catch((error: unknown) => log.error({ err: error }, 'device manager failed to start'));
     if (this.#options.sync?.start !== false) sync.start();
-    return { db, station, events, session, dispatcher, pack, printQueue, devices, sync };
+    return { db, checkpointer, station, events, session, dispatcher, pack, printQueue, devices, sync };
   }
 
   /**

@@ -33,6 +33,8 @@ export async function startCore(options: {
   const child = spawn(
     process.execPath,
     [
+      // Node flags for the core alone (profiling a benchmark: BENCH_CORE_NODE_ARGS="--cpu-prof").
+      ...(process.env.BENCH_CORE_NODE_ARGS ?? '').split(' ').filter(Boolean),
       STANDALONE,
       '--data-dir',
       options.dataDir,

@@ -1,0 +1,96 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Checkpointer } from '../../../src/core/db/checkpointer';
+import { openDatabase, type Db } from '../../../src/core/db/connection';
+import type { Logger } from '../../../src/core/util/log';
+import { tempDir } from '../../support/paths';
+
+const temps: ReturnType<typeof tempDir>[] = [];
+const open: Db[] = [];
+
+function database(): { db: Db; file: string } {
+  const temp = tempDir();
+  temps.push(temp);
+  const file = join(temp.dir, 'station.db');
+  const db = openDatabase(file);
+  open.push(db);
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, blob BLOB NOT NULL)');
+  return { db, file };
+}
+
+function logger(): Logger & { warn: ReturnType<typeof vi.fn> } {
+  const log = { warn: vi.fn(), info: vi.fn(), error: vi.fn(), debug: vi.fn() };
+  return log as unknown as Logger & { warn: ReturnType<typeof vi.fn> };
+}
+
+/** About `pages` pages of 4 KiB in one commit. */
+function write(db: Db, pages: number): void {
+  const insert = db.prepare('INSERT INTO t (blob) VALUES (randomblob(3500))');
+  db.transaction(() => {
+    for (let i = 0; i < pages; i++) insert.run();
+  })();
+}
+
+async function until(condition: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return condition();
+}
+
+afterEach(() => {
+  for (const db of open.splice(0)) if (db.open) db.close();
+  for (const temp of temps.splice(0)) temp.remove();
+});
+
+describe('the write-ahead log checkpointer', () => {
+  it('turns off checkpoints in commits and folds the log into the database file from its worker', async () => {
+    const { db, file } = database();
+    const checkpointer = new Checkpointer(db, file, logger());
+    expect(checkpointer.inWorker).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(file).size;
+    write(db, 3000);
+    // Nothing in this thread checkpoints now: the pages reach the database file only by the worker.
+    expect(await until(() => statSync(file).size >= before + 3000 * 3500, 5000)).toBe(true);
+    checkpointer.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
+  it('leaves everything in the database file when it stops, even with the worker still closing', () => {
+    const { db, file } = database();
+    const checkpointer = new Checkpointer(db, file, logger());
+    write(db, 800);
+    checkpointer.stop();
+    // The log is empty: a copy of the database file alone has every row.
+    expect(statSync(`${file}-wal`).size).toBe(0);
+    db.close();
+  });
+
+  it('lets the log start over once it was folded in, so it does not grow with every commit', async () => {
+    const { db, file } = database();
+    const checkpointer = new Checkpointer(db, file, logger());
+    for (let round = 0; round < 6; round++) {
+      write(db, 500);
+      await new Promise((resolve) => setTimeout(resolve, 450));
+    }
+    // Six rounds of 500 pages; a log that never started over would hold about 3000 pages.
+    expect(statSync(`${file}-wal`).size).toBeLessThan(1500 * 4096);
+    checkpointer.stop();
+  });
+
+  it('goes back to checkpoints in commits, and says so, when the worker fails', async () => {
+    const { db } = database();
+    const log = logger();
+    // A file the worker cannot open (it never creates one).
+    const checkpointer = new Checkpointer(db, join(temps[0]!.dir, 'missing', 'station.db'), log);
+    expect(await until(() => !checkpointer.inWorker, 5000)).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    const [fields, message] = log.warn.mock.calls[0] as [{ reason: unknown }, string];
+    expect(typeof fields.reason).toBe('string');
+    expect(message).toMatch(/checkpoint/);
+  });
+});
