@@ -70,10 +70,14 @@ export function syncTimingsFromEnv(env: NodeJS.ProcessEnv): Partial<SyncTimings>
     ['requestTimeoutMs', 'BENCHLINE_SYNC_TIMEOUT_MS'],
     ['watchdogMs', 'BENCHLINE_SYNC_WATCHDOG_MS'],
     ['stuckAfterMs', 'BENCHLINE_SYNC_STUCK_MS'],
+    ['pageRowsMax', 'BENCHLINE_SYNC_PAGE_ROWS'],
   ];
   for (const [key, name] of map) {
     const value = read(name);
-    if (value !== undefined) timings[key] = value;
+    if (value === undefined) continue;
+    // A page is 100 to 5000 rows (the protocol's most).
+    if (key === 'pageRowsMax' && (value < 100 || value > 5000)) continue;
+    timings[key] = Math.round(value);
   }
   return timings;
 }
