@@ -18,6 +18,7 @@ import pino from 'pino';
 import { Core } from '../src/core/app';
 import { openDatabase } from '../src/core/db/connection';
 import { migrate } from '../src/core/db/migrations/index';
+import { syncTimingsFromEnv } from '../src/core/sync/engine';
 import { KIND_SPECS } from '../src/core/sync/kinds';
 import { hash32 } from '#shared/sync/hash';
 import { canonicalJson } from '#shared/util/canonical-json';
@@ -40,7 +41,8 @@ runBenchmark('sync.pull', async () => {
       demo: true,
       version: 'bench',
       log: pino({ level: 'warn' }, pino.destination(2)),
-      sync: { start: false },
+      // BENCHLINE_SYNC_PAGE_ROWS and the other sync settings, as the standalone core reads them.
+      sync: { start: false, timings: syncTimingsFromEnv(process.env) },
     });
     const ok = async (method: string, input: unknown): Promise<unknown> => {
       const result = await core.call(method, input);
