@@ -111,6 +111,67 @@ export const productDocSchema = z.strictObject({
     .transform((codes) => [...codes].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))),
 });
 
+/** `text(max).min(min)`'s test, without zod: for the fast paths below. */
+function isText(value: unknown, min: number, max: number): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length >= min &&
+    value.length <= max &&
+    !LONE_SURROGATE.test(value) &&
+    !CONTROL.test(value)
+  );
+}
+
+function isCount(value: unknown, max = Number.MAX_SAFE_INTEGER): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
+}
+
+const PRODUCT_KEYS = Object.keys(productDocSchema.shape).sort().join(',');
+const BARCODE_KEYS = 'code,kind';
+const CURRENCY = /^[A-Z]{3}$/;
+
+/**
+ * A product document already in the form `productDocSchema` gives (every field present, barcodes
+ * in GTIN-14 form, sorted, distinct) — what the cloud stores and sends — is returned as it is;
+ * anything else gives null, and the schema decides. A first download parses a million of them:
+ * the schema took ~7 µs each, most of the station's time after the network. A property test
+ * holds this to the schema: whatever it accepts, the schema accepts and outputs unchanged.
+ */
+export function productDocFast(value: unknown): ProductDoc | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const doc = value as Record<string, unknown>;
+  if (Object.keys(doc).sort().join(',') !== PRODUCT_KEYS) return null;
+  if (
+    !isText(doc.id, 1, 128) ||
+    !isText(doc.sku, 1, 128) ||
+    !isText(doc.brandId, 1, 128) ||
+    !isText(doc.name, 1, 500) ||
+    !isText(doc.category, 1, 64) ||
+    !isCount(doc.weightG) ||
+    !isCount(doc.priceCents) ||
+    typeof doc.currency !== 'string' ||
+    !CURRENCY.test(doc.currency) ||
+    typeof doc.serialised !== 'boolean' ||
+    !isCount(doc.returnWindowDays, 3650) ||
+    !(doc.imageUrl === null || isText(doc.imageUrl, 0, 2048)) ||
+    !Array.isArray(doc.barcodes) ||
+    doc.barcodes.length > 64
+  )
+    return null;
+  let previous: string | null = null;
+  for (const barcode of doc.barcodes as unknown[]) {
+    if (typeof barcode !== 'object' || barcode === null || Array.isArray(barcode)) return null;
+    const { code, kind } = barcode as Record<string, unknown>;
+    if (Object.keys(barcode).sort().join(',') !== BARCODE_KEYS) return null;
+    if (!isText(code, 1, 128) || !isText(kind, 1, 16)) return null;
+    // Already normalised, and strictly after the one before (sorted and distinct).
+    if ((toGtin14(code) ?? code) !== code) return null;
+    if (previous !== null && !(previous < code)) return null;
+    previous = code;
+  }
+  return doc as ProductDoc;
+}
+
 export const customerDocSchema = z.strictObject({
   id: idSchema,
   firstName: text(200),
