@@ -86,6 +86,12 @@ describe('the Sync screen (Chromium)', () => {
     );
     expect(await page.textContent('[data-testid="sync-state"]')).toContain('Online');
     expect(await page.textContent('[data-testid="sync-stream-catalog"]')).toContain('2222 records');
+    // The status bar hears of the station's status up to 250 ms after the Sync screen does.
+    await page
+      .waitForFunction(() =>
+        document.querySelector('[data-testid="status-sync"]')?.textContent?.includes('Online · 0 records waiting'),
+      )
+      .catch(() => undefined);
     expect(await page.textContent('[data-testid="status-sync"]')).toContain('Online · 0 records waiting');
     await screenshot(page, 'sync-online');
     await expectAccessible(page, 'sync-online');
