@@ -21,12 +21,13 @@ type PackState = {
 /** The parcel on this packing bench; the core pushes every change. */
 export const usePackStore = create<PackState>()((set) => {
   const pushes = new PushedViews();
-  const apply = async (call: Promise<Result<PackView | null>>): Promise<void> => {
-    const { result, overtaken } = await pushes.answer(call);
-    if (!result.ok) set({ error: result.error });
-    else if (overtaken) await apply(packService.current());
-    else set({ view: result.value, error: null });
-  };
+  const apply = (call: Promise<Result<PackView | null>>): Promise<void> =>
+    pushes.show(
+      call,
+      () => packService.current(),
+      (view) => set({ view, error: null }),
+      (error) => set({ error }),
+    );
   const refreshRecalls = async (): Promise<void> => {
     const recalls = await packService.recalls();
     if (recalls.ok) set({ recalls: recalls.value });
@@ -69,12 +70,13 @@ type QcState = {
 /** The inspection on this QC bench, the parcels on hold, and the defect codes. */
 export const useQcStore = create<QcState>()((set, get) => {
   const pushes = new PushedViews();
-  const apply = async (call: Promise<Result<QcView | null>>): Promise<void> => {
-    const { result, overtaken } = await pushes.answer(call);
-    if (!result.ok) set({ error: result.error });
-    else if (overtaken) await apply(qcService.current());
-    else set({ view: result.value, error: null });
-  };
+  const apply = (call: Promise<Result<QcView | null>>): Promise<void> =>
+    pushes.show(
+      call,
+      () => qcService.current(),
+      (view) => set({ view, error: null }),
+      (error) => set({ error }),
+    );
   const refreshHolds = async (): Promise<void> => {
     const holds = await qcService.holds();
     if (holds.ok) set({ holds: holds.value });

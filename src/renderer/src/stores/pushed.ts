@@ -1,3 +1,5 @@
+import type { BenchErrorShape, Result } from '#shared/contract/errors';
+
 /**
  * Orders a bench's pushed views against the answers of its calls.
  *
@@ -25,5 +27,21 @@ export class PushedViews {
     const before = this.#pushes;
     const result = await call;
     return { result, overtaken: this.#pushes !== before };
+  }
+
+  /**
+   * Shows the view a call answered with, unless a push overtook it: then `reread` is asked (and
+   * again, if that is overtaken too). A failed call shows its error and leaves the view.
+   */
+  async show<V>(
+    call: Promise<Result<V>>,
+    reread: () => Promise<Result<V>>,
+    shown: (view: V) => void,
+    failed: (error: BenchErrorShape) => void,
+  ): Promise<void> {
+    const { result, overtaken } = await this.answer(call);
+    if (!result.ok) failed(result.error);
+    else if (overtaken) await this.show(reread(), reread, shown, failed);
+    else shown(result.value);
   }
 }

@@ -26,12 +26,13 @@ type ReturnsState = {
 /** The return case on this bench; the core pushes every change. */
 export const useReturnsStore = create<ReturnsState>()((set) => {
   const pushes = new PushedViews();
-  const apply = async (call: Promise<Result<ReturnCaseView | null>>): Promise<void> => {
-    const { result, overtaken } = await pushes.answer(call);
-    if (!result.ok) set({ error: result.error });
-    else if (overtaken) await apply(returnsService.current());
-    else set({ view: result.value, error: null });
-  };
+  const apply = (call: Promise<Result<ReturnCaseView | null>>): Promise<void> =>
+    pushes.show(
+      call,
+      () => returnsService.current(),
+      (view) => set({ view, error: null }),
+      (error) => set({ error }),
+    );
   return {
     view: null,
     error: null,
