@@ -93,6 +93,20 @@ function address(text: string): Address {
   });
 }
 
+/** `db.prepare` that keeps what it prepared, by its SQL text. */
+function keptStatements(db: Db): Pick<Db, 'prepare'> {
+  const kept = new Map<string, ReturnType<Db['prepare']>>();
+  const prepare = (source: string): ReturnType<Db['prepare']> => {
+    let statement = kept.get(source);
+    if (!statement) {
+      statement = db.prepare(source);
+      kept.set(source, statement);
+    }
+    return statement;
+  };
+  return { prepare: prepare as Db['prepare'] };
+}
+
 /**
  * Gathers what each label prints from the station database: the order, its brand and customer,
  * the parcel and its SSCC, the return case and its items, the QC defects. Pure reads, except the
@@ -100,12 +114,13 @@ function address(text: string): Address {
  * caller's transaction.
  */
 export class LabelData {
-  readonly #db: Db;
+  /** Only `prepare`, and each statement prepared once: a label's reads are not compiled per label. */
+  readonly #db: Pick<Db, 'prepare'>;
   readonly #q: PrintingQueries;
   readonly #config: () => PrintingConfig;
 
   constructor(db: Db, queries: PrintingQueries, config: () => PrintingConfig) {
-    this.#db = db;
+    this.#db = keptStatements(db);
     this.#q = queries;
     this.#config = config;
   }

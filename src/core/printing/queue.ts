@@ -91,6 +91,19 @@ export class PrintQueue {
     void this.#track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#pump()));
   }
 
+  /**
+   * Runs `work` on a later turn of the event loop, counted as the queue's work (`settled` waits
+   * for it): a workflow's answer goes out first, its label is made after.
+   */
+  later(work: () => void): void {
+    if (this.#stopped) return;
+    void this.#track(
+      new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (!this.#stopped) work();
+      }),
+    );
+  }
+
   /** Resolves when the queue has nothing left to do now (retries due later excepted). */
   async settled(): Promise<void> {
     while (this.#active.size > 0) await Promise.allSettled([...this.#active]);

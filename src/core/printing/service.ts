@@ -11,6 +11,7 @@ import type { Settings } from '#shared/domain/settings';
 import { LABEL_MEDIA, zplAllowed, type LabelType, type Media } from '#shared/labels/model';
 import { sampleRequest } from '#shared/labels/samples';
 import type { Db } from '../db/connection';
+import { afterCommit } from '../db/unit';
 import {
   printingQueries,
   readConfig,
@@ -93,9 +94,15 @@ export class PrintService {
     this.#hook({ 'hold label': () => this.#data.qcHold(packageId, this.#deps.clock()) });
   }
 
-  /** A return item was routed: its bin label. */
+  /**
+   * A return item was routed: its bin label — queued once the scan's unit of work committed and
+   * its verdict went out, in a commit of its own. The clerk scans the next item a second or more
+   * later; the grade's commit stays small and its verdict does not wait for the label's rows.
+   */
   returnsRouted(caseId: string, itemNo: number): void {
-    this.#hook({ 'bin label': () => this.#data.bin(caseId, itemNo) });
+    afterCommit(this.#deps.db, () =>
+      this.#deps.queue.later(() => this.#hook({ 'bin label': () => this.#data.bin(caseId, itemNo) })),
+    );
   }
 
   /**
