@@ -233,6 +233,8 @@ export class Records {
       { isolation: 'repeatable read', readOnly: true },
     );
     // Documents are stored as canonical JSON text: spliced in as they are, not parsed and re-encoded.
+    // The rows come last, one to a line (canonical JSON holds no line break): still one JSON
+    // document, which a station can also read row by row, a chunk at a time (docs/sync-protocol.md).
     const rows = page.rows.map((row) =>
       row.deleted || row.body === null
         ? `["del",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},0,null]`
@@ -244,7 +246,7 @@ export class Records {
     return (
       `{"stream":${JSON.stringify(stream)},"cursor":${JSON.stringify(formatCursor(page.next))},` +
       `"more":${page.more},"upToDate":${page.upToDate},"checksum":${JSON.stringify(checksum)},` +
-      `"total":${page.fresh ? Number(page.stats.rows) : 'null'},"rows":[${rows.join(',')}]}`
+      `"total":${page.fresh ? Number(page.stats.rows) : 'null'},"rows":[${rows.map((row) => `\n${row}`).join(',')}\n]}`
     );
   }
 

@@ -1,7 +1,7 @@
 import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { z } from 'zod';
-import { errorResponseSchema } from '#shared/sync/protocol';
+import { errorResponseSchema, pullResponseSchema, type PullResponse } from '#shared/sync/protocol';
 
 const gzipAsync = promisify(gzip);
 
@@ -97,6 +97,70 @@ export class SyncClient {
     return parsed.data;
   }
 
+  /**
+   * A page of a stream. The cloud writes a page's rows last, one to a line: they are parsed a chunk
+   * at a time, the loop yielding between chunks, so a page of thousands of rows never holds the
+   * core's thread for one long `JSON.parse` (a window's call waits at most one chunk). An answer
+   * laid out otherwise is parsed whole.
+   */
+  async page(
+    path: string,
+    options: { query: Record<string, string | number | undefined>; signal: AbortSignal },
+    yieldToLoop: () => Promise<void>,
+  ): Promise<PullResponse> {
+    const response = await this.#fetch(
+      'GET',
+      path,
+      { accept: 'application/json', 'accept-encoding': 'gzip' },
+      undefined,
+      options,
+    );
+    const text = await this.#read(response);
+    const split =
+      response.ok && /^application\/json\b/.test(response.headers.get('content-type') ?? '') ? splitPage(text) : null;
+    if (!split) {
+      const parsed = pullResponseSchema.safeParse(this.#parse(response, text));
+      if (!parsed.success)
+        throw new SyncHttpError(
+          response.status,
+          'bad_response',
+          `The cloud's answer to ${path} has an unexpected shape.`,
+          true,
+        );
+      return parsed.data;
+    }
+    const rows: unknown[] = [];
+    for (let at = 0; at < split.lines.length; at += PAGE_PARSE_CHUNK) {
+      if (at > 0) {
+        await yieldToLoop();
+        options.signal.throwIfAborted();
+      }
+      const end = Math.min(split.lines.length, at + PAGE_PARSE_CHUNK);
+      for (let i = at; i < end; i++) {
+        const line = split.lines[i]!;
+        try {
+          rows.push(JSON.parse(i < split.lines.length - 1 ? line.slice(0, -1) : line));
+        } catch {
+          throw new SyncHttpError(
+            response.status,
+            'bad_response',
+            'A row of the page is not valid JSON (cut off?).',
+            true,
+          );
+        }
+      }
+    }
+    const parsed = pullResponseSchema.safeParse({ ...split.envelope, rows });
+    if (!parsed.success)
+      throw new SyncHttpError(
+        response.status,
+        'bad_response',
+        `The cloud's answer to ${path} has an unexpected shape.`,
+        true,
+      );
+    return parsed.data;
+  }
+
   /** A raw request (file chunks); the answer's status and headers, its body read and dropped. */
   async raw(
     method: 'HEAD' | 'PATCH',
@@ -176,6 +240,34 @@ export class SyncClient {
     }
     return rethrow(response.status, error.data, retryable);
   }
+}
+
+/** Rows parsed between two yields to the event loop: about 2 ms of `JSON.parse`. */
+const PAGE_PARSE_CHUNK = 250;
+const ROWS_OPEN = '"rows":[';
+const ROWS_CLOSE = '\n]}';
+
+/**
+ * A page laid out as the cloud writes it — `{…envelope…,"rows":[` then `\n<row>,` per row, the
+ * last row without its comma, then `\n]}` — as its envelope and the text of each row; null for
+ * any other layout (parsed whole instead). Every row line but the last ends with its comma. A
+ * line break can only be whitespace between JSON tokens (never inside a string), so a line is a
+ * whole row; a page cut off loses its closing `\n]}` and is refused.
+ */
+export function splitPage(text: string): { envelope: Record<string, unknown>; lines: string[] } | null {
+  const open = text.indexOf(ROWS_OPEN);
+  if (open < 0 || text.charCodeAt(open + ROWS_OPEN.length) !== 10 || !text.endsWith(ROWS_CLOSE)) return null;
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(`${text.slice(0, open)}"rows":[]}`);
+  } catch {
+    return null;
+  }
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return null;
+  const inner = text.slice(open + ROWS_OPEN.length + 1, text.length - ROWS_CLOSE.length);
+  const lines = inner.length === 0 ? [] : inner.split('\n');
+  for (let i = 0; i < lines.length - 1; i++) if (!lines[i]!.endsWith(',')) return null;
+  return { envelope: envelope as Record<string, unknown>, lines };
 }
 
 function rethrow(

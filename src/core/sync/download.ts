@@ -1,5 +1,5 @@
 import { mod32, sameChecksum } from '#shared/sync/hash';
-import { asPullRow, LIMITS, pullResponseSchema, type PullResponse } from '#shared/sync/protocol';
+import { asPullRow, LIMITS, type PullResponse } from '#shared/sync/protocol';
 import { STREAMS, type StreamName } from '#shared/sync/records';
 import type { Db } from '../db/connection';
 import type { Logger } from '../util/log';
@@ -244,10 +244,11 @@ export class Downloader {
     // Live pages are written in one transaction with their cursor: their size is the adaptive
     // chunk. Staging pages are as big as the cloud allows, written in chunks.
     const limit = st.staging ? Math.min(LIMITS.pageRows, this.#deps.pageRowsMax) : this.#chunk(name);
-    return client.json('GET', `/v1/sync/streams/${name}`, pullResponseSchema, {
-      query: { cursor: cursor ?? undefined, limit },
-      signal,
-    });
+    return client.page(
+      `/v1/sync/streams/${name}`,
+      { query: { cursor: cursor ?? undefined, limit }, signal },
+      this.#deps.yieldToLoop,
+    );
   }
 
   /** Rows one transaction should write, adapted to how long the last ones took. */

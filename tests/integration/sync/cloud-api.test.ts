@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type UploadEvent } from '#shared/sync/protocol';
 import { eventHash } from '../../../src/core/events/chain';
+import { splitPage } from '../../../src/core/sync/client';
 import { startCloud, type CloudFixture, type Tenant } from '../../support/cloud';
 import { DEMO, openCore } from '../../support/core-fixture';
 import { startPostgres, type Postgres } from '../../support/postgres';
@@ -12,7 +13,7 @@ import { FAST_SYNC, importAll, waitFor } from '../../support/sync';
 
 const STORES = ['pglite', 'postgresql'] as const;
 
-type Answer = { status: number; json: Record<string, unknown> & { error?: string; message?: string } };
+type Answer = { status: number; json: Record<string, unknown> & { error?: string; message?: string }; text: string };
 
 describe.each(STORES)('the cloud API on %s', (storeKind) => {
   let postgres: Postgres | null = null;
@@ -77,7 +78,7 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
     } catch {
       json = { text };
     }
-    return { status: response.status, json };
+    return { status: response.status, json, text };
   }
 
   async function enrol(tenant: Tenant = cloud.tenant, localId = `L-${randomBytes(4).toString('hex')}`) {
@@ -231,6 +232,13 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
         (r) => r[2] === 'prod-syn-0000001',
       );
       expect(rows.map((r) => r[4].name)).toEqual(['Synthetic product 1']);
+      // The page's rows come last, one to a line: the station reads them a chunk at a time.
+      const split = splitPage(page.text)!;
+      expect(split.lines).toHaveLength((page.json['rows'] as unknown[]).length);
+      const byLine = split.lines.map(
+        (line, i) => JSON.parse(i < split.lines.length - 1 ? line.slice(0, -1) : line) as unknown,
+      );
+      expect({ ...split.envelope, rows: byLine }).toEqual(page.json);
       expect((await call('GET', `/v1/oms/webhooks/${'hook_x'}/deliveries`, { token: other.apiKey })).json).toEqual([]);
       // Warehouse ids are per company: the same id twice in one company is a conflict, not an error.
       const made = await call('POST', '/v1/oms/warehouses', { token: other.apiKey, body: { name: 'B', id: 'wh-b' } });

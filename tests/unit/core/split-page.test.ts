@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { splitPage } from '../../../src/core/sync/client';
+
+/** A page as the cloud writes it (src/cloud/services/records.ts): the rows last, one to a line. */
+function cloudPage(rows: unknown[], envelope: Record<string, unknown> = { stream: 'catalog', cursor: 'c1' }): string {
+  const head = JSON.stringify(envelope).slice(0, -1);
+  return `${head},"rows":[${rows.map((row) => `\n${JSON.stringify(row)}`).join(',')}\n]}`;
+}
+
+const parseLines = (lines: string[]): unknown[] =>
+  lines.map((line, i) => JSON.parse(i < lines.length - 1 ? line.slice(0, -1) : line) as unknown);
+
+describe('a pulled page read row by row', () => {
+  it('splits the cloud layout into its envelope and one line per row, which parse to the rows', () => {
+    const rows = [
+      ['put', 'product', 'p1', 1, { name: 'Tee, "red"\nsize M', barcodes: [{ code: '4006381333931' }] }],
+      ['del', 'product', 'p2', 0, null],
+    ];
+    const text = cloudPage(rows, { stream: 'catalog', cursor: 'c9', more: true });
+    const split = splitPage(text)!;
+    expect(split.envelope).toEqual({ stream: 'catalog', cursor: 'c9', more: true, rows: [] });
+    expect(split.lines).toHaveLength(2);
+    expect(parseLines(split.lines)).toEqual(rows);
+    expect({ ...split.envelope, rows: parseLines(split.lines) }).toEqual(JSON.parse(text));
+  });
+
+  it('reads a page without rows', () => {
+    const split = splitPage(cloudPage([]))!;
+    expect(split.lines).toEqual([]);
+    expect(split.envelope['cursor']).toBe('c1');
+  });
+
+  it('refuses a page cut off in its rows, and leaves any other layout to be parsed whole', () => {
+    const text = cloudPage([
+      ['put', 'product', 'p1', 1, { a: 1 }],
+      ['put', 'product', 'p2', 2, { a: 2 }],
+    ]);
+    expect(splitPage(text.slice(0, -5))).toBeNull();
+    expect(splitPage(text.slice(0, text.length - 1))).toBeNull();
+    // The same page on one line (another cloud, a proxy that re-encoded it): not split.
+    expect(splitPage(JSON.stringify(JSON.parse(text)))).toBeNull();
+    // A page pretty-printed: a row spread over several lines would not parse line by line.
+    expect(splitPage(JSON.stringify(JSON.parse(text), null, 1))).toBeNull();
+  });
+
+  it('gives back exactly the rows of any page (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom('put', 'del'), fc.string(), fc.string({ minLength: 1 }), fc.nat(), fc.jsonValue()),
+          { maxLength: 40 },
+        ),
+        fc.string(),
+        (rows, cursor) => {
+          // What the page carries after a JSON round trip (-0 becomes 0, as JSON.parse reads it).
+          const expected = JSON.parse(JSON.stringify(rows)) as unknown[];
+          const split = splitPage(cloudPage(rows, { stream: 'catalog', cursor }));
+          expect(split).not.toBeNull();
+          expect(split!.envelope['cursor']).toBe(cursor);
+          expect(parseLines(split!.lines)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
