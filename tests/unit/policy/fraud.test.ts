@@ -156,6 +156,15 @@ describe('fraud rules (demo policy)', () => {
   });
 
   it.each<[number, boolean]>([
+    [180, true], // the 180-day period includes its last day
+    [181, false],
+  ])('repeated reason: the older of 2 earlier "too small" %i days ago → %s', (days, fires) => {
+    const localHistory = [1, days].map((d) => ({ closedAt: NOW - d * DAY, valueCents: 100, reasons: ['too_small'] }));
+    expect(policy.repeatedReason.periodDays).toBe(180);
+    expect(types(facts({ localHistory })).includes('repeated_reason')).toBe(fires);
+  });
+
+  it.each<[number, boolean]>([
     [2, false],
     [3, true],
   ])('shared address: %i accounts → %s', (accountsAtAddress, fires) => {
