@@ -513,6 +513,108 @@ describe('supervisor review (offline)', () => {
   });
 });
 
+/** The ids of a case's events of these types about one item (or about none), in log order. */
+function caseEventIds(f: CoreFixture, caseId: string, types: string[], itemNo: number | null): string[] {
+  const db = inspectStation(f.dataDir);
+  const rows = db
+    .prepare<[string], { id: string; type: string; item_no: number | null }>(
+      "SELECT id, type, json_extract(payload, '$.itemNo') AS item_no FROM events WHERE subject = ? ORDER BY seq",
+    )
+    .all(caseId);
+  db.close();
+  return rows.filter((r) => types.includes(r.type) && r.item_no === itemNo).map((r) => r.id);
+}
+
+describe('the evidence a flag names', () => {
+  const ITEM_EVENTS = [
+    'returns.item_received',
+    'returns.serial_recorded',
+    'returns.item_graded',
+    'returns.photo_attached',
+  ];
+
+  it("names the events and photos of the items it is about: a swap its item's, an empty box its weighing, a serial returner every item's", async () => {
+    fixture = openCore({ random: () => 0.99 });
+    const db = inspectStation(fixture.dataDir);
+    const rma = db
+      .prepare<[], { number: string; order_id: string; code: string }>(
+        `SELECT r.number, r.order_id,
+                (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM rma_lines l JOIN product_barcodes b ON b.product_id = l.product_id
+                  WHERE l.rma_id = r.id ORDER BY l.line_no, b.code LIMIT 1) AS code
+           FROM rmas r WHERE r.status = 'authorized' AND NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)
+          ORDER BY r.number LIMIT 1`,
+      )
+      .get()!;
+    const stranger = db
+      .prepare<[string], { code: string }>(
+        `SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) AS code FROM product_barcodes b JOIN products p ON p.id = b.product_id
+          WHERE p.category = 'footwear' AND p.serialised = 0 AND p.id NOT IN (SELECT product_id FROM order_lines WHERE order_id = ?)
+          ORDER BY p.price_cents DESC LIMIT 1`,
+      )
+      .get(rma.order_id)!.code;
+    db.close();
+    await fixture.ok('auth.login', { badge: DEMO.returns.badge, pin: DEMO.returns.pin });
+    await fixture.ok('session.bench', { bench: 'returns' });
+    await scan(fixture, rma.number);
+    await scan(fixture, rma.code); // item 1: the RMA's own
+    await scan(fixture, 'CMD:GOOD');
+    await scan(fixture, stranger); // item 2: not in the order
+    await scan(fixture, 'CMD:ANSWER:NO');
+    await scan(fixture, 'CMD:GOOD');
+    await fixture.ok('returns.photo', { itemNo: 2, questionId: 'box', base64: PNG });
+    await fixture.ok('returns.weight', { grams: 90, source: 'manual' });
+    await scan(fixture, 'CMD:DONE');
+    const view = (await fixture.ok('returns.current', {}))!;
+    const caseId = view.caseId;
+    expect(view.items.map((i) => [i.itemNo, i.match])).toEqual([
+      [1, 'matched'],
+      [2, 'wrong_item'],
+    ]);
+    await fixture.ok('auth.logout', {});
+    await asSupervisor(fixture);
+
+    const item1 = caseEventIds(fixture, caseId, ITEM_EVENTS, 1);
+    const item2 = caseEventIds(fixture, caseId, ITEM_EVENTS, 2);
+    const weighed = caseEventIds(fixture, caseId, ['returns.weighed'], null);
+    expect(item1.length).toBeGreaterThanOrEqual(2); // received, graded
+    expect(item2.length).toBeGreaterThanOrEqual(3); // received, graded, the photo
+    expect(weighed).toHaveLength(1);
+    let detail = await fixture.ok('review.case', { caseId });
+    const photos2 = detail.returned.items.find((i) => i.itemNo === 2)!.photos;
+    expect(photos2).toContain(PNG_SHA256);
+    const swap = detail.flags.find((f) => f.type === 'item_swap')!;
+    expect(swap.evidence).toMatchObject({ events: item2, photos: photos2 });
+    expect(detail.flags.find((f) => f.type === 'empty_box')!.evidence).toMatchObject({ events: weighed, photos: [] });
+    // The event that raised the flag carries the same evidence (it is what syncs and what a bundle holds).
+    const raised = inspectStation(fixture.dataDir);
+    const payload = JSON.parse(
+      raised
+        .prepare<[string], { payload: string }>(
+          "SELECT payload FROM events WHERE type = 'fraud.flag_raised' AND json_extract(payload, '$.flagId') = ?",
+        )
+        .get(swap.flagId)!.payload,
+    ) as { evidence: Record<string, unknown> };
+    raised.close();
+    expect(payload.evidence).toMatchObject({ events: item2, photos: photos2 });
+
+    // Re-evaluated on the same history: the same evidence, nothing updated.
+    expect(await fixture.ok('review.reevaluate', { caseIds: [caseId] })).toMatchObject({ raised: 0, updated: 0 });
+    // New counters make the customer a serial returner: a rule about the customer names every item.
+    raw(
+      fixture,
+      'UPDATE customers SET orders_count = 12, returns_count = 10, returns_value_cents = 150000 WHERE id = ?',
+      customerOf(fixture, caseId),
+    );
+    expect(await fixture.ok('review.reevaluate', { caseIds: [caseId] })).toMatchObject({ raised: 1 });
+    detail = await fixture.ok('review.case', { caseId });
+    const all = detail.returned.items.flatMap((i) => i.photos);
+    expect(detail.flags.find((f) => f.type === 'serial_returner')!.evidence).toMatchObject({
+      events: [...item1, ...item2],
+      photos: [...new Set(all)],
+    });
+  });
+});
+
 describe('re-evaluation when new history arrives', () => {
   it('raises a serial-returner flag from new customer counters, holds the refund, and marks it stale when they drop', async () => {
     fixture = openCore({ random: () => 0.99 });
