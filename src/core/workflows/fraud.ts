@@ -89,6 +89,8 @@ export class FraudService {
     const customer = customerId ? q.customer.get(customerId) : undefined;
     const periodDays = Math.max(policy?.serialReturner.periodDays ?? 0, policy?.repeatedReason.periodDays ?? 0);
     const history = customerId ? q.history.all(customerId, at - periodDays * DAY, c.id) : [];
+    const ordersSince = at - (policy?.serialReturner.periodDays ?? 0) * DAY;
+    const ordersInPeriod = customerId ? q.ordersSince.get(customerId, ordersSince)!.n : 0;
     const accounts = customer?.address_key ? q.accountsAt.get(customer.address_key)!.n : 0;
     const order = c.order_id ? q.order.get(c.order_id) : undefined;
     const delivered = order ? (order.shipped_at ?? order.placed_at) : null;
@@ -120,6 +122,7 @@ export class FraudService {
         valueCents: h.value,
         reasons: h.reasons ? h.reasons.split(',') : [],
       })),
+      ordersInPeriod,
       accountsAtAddress: accounts,
       weight:
         c.weight_g !== null ? { grams: c.weight_g, packedGrams: c.packed_weight_g, outcome: c.weight_outcome } : null,
@@ -339,6 +342,10 @@ function fraudQueries(db: Db) {
         GROUP BY c.id`,
     ),
     accountsAt: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM customers WHERE address_key = ?'),
+    /** The customer's orders placed since a time: a count over one range of `orders_customer_placed` (0170). */
+    ordersSince: db.prepare<[string, number], { n: number }>(
+      'SELECT count(*) AS n FROM orders WHERE customer_id = ? AND placed_at >= ?',
+    ),
     order: db.prepare<
       [string],
       { placed_at: number; value: number; shipped_at: number | null; customer_id: string | null }

@@ -12,6 +12,7 @@ import { PolicyStore } from '../../../src/core/db/queries/policies';
 import { queuePageSql } from '../../../src/core/db/queries/review';
 import { eventHash } from '../../../src/core/events/chain';
 import { EventLog } from '../../../src/core/events/log';
+import type { CaseRow, ItemRow } from '../../../src/core/db/queries/returns';
 import { FraudService } from '../../../src/core/workflows/fraud';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
 import { inspectStation } from '../../support/db';
@@ -29,6 +30,7 @@ afterEach(() => {
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==';
 const PNG_SHA256 = createHash('sha256').update(Buffer.from(PNG, 'base64')).digest('hex');
+const DAY = 86_400_000;
 const SECOND = { badge: 'BADGE-S-2002', pin: '5555', id: 'op-sup-2', name: 'Rin Adeyemi' };
 
 async function scan(f: CoreFixture, code: string): Promise<MethodOutput<'scan.submit'>> {
@@ -767,6 +769,47 @@ describe('re-evaluation when new history arrives', () => {
     expect(new EventLog(db, stationId).verify().ok).toBe(true);
   });
 
+  it("counts the customer's orders placed in the serial-returner period for its rate", async () => {
+    fixture = openCore({ random: () => 0.99 });
+    const caseId = await swappedCase(fixture);
+    const customerId = customerOf(fixture, caseId);
+    fixture.core.close();
+    const db = openDatabase(join(fixture.dataDir, 'station.db'));
+    cleanups.push(() => db.close());
+    const stationId = db.prepare<[], { id: string }>('SELECT id FROM station').get()!.id;
+    const policies = new PolicyStore(db, pino({ level: 'silent' }));
+    const fraud = new FraudService({
+      db,
+      events: new EventLog(db, stationId, fixture.clock.now),
+      policies,
+      clock: fixture.clock.now,
+    });
+    const row = db.prepare<[string], CaseRow>('SELECT * FROM return_cases WHERE id = ?').get(caseId)!;
+    const snapshot = {
+      case: row,
+      items: db.prepare<[string], ItemRow>('SELECT * FROM return_items WHERE case_id = ?').all(caseId),
+      customerId,
+      refundCents: null,
+    };
+    const at = row.closed_at!;
+    const period = policies.one('fraud')!.serialReturner.periodDays;
+    const before = fraud.facts(snapshot, at).ordersInPeriod;
+    const placed = db
+      .prepare<[string, number], { n: number }>(
+        'SELECT count(*) AS n FROM orders WHERE customer_id = ? AND placed_at >= ?',
+      )
+      .get(customerId, at - period * DAY)!.n;
+    expect(before).toBe(placed);
+    expect(before).toBeGreaterThanOrEqual(1);
+    const order = db.prepare(
+      "INSERT INTO orders (id, number, brand_id, customer_id, status, placed_at) VALUES (?, ?, 'brand-northwind', ?, 'shipped', ?)",
+    );
+    order.run('ord-t-in', 'T-IN', customerId, at - period * DAY); // the period's first moment
+    order.run('ord-t-out', 'T-OUT', customerId, at - period * DAY - 1); // just before it
+    order.run('ord-t-other', 'T-OTHER', 'cust-someone-else', at - DAY);
+    expect(fraud.facts(snapshot, at).ordersInPeriod).toBe(before + 1);
+  });
+
   it('reads a customer history, accounts at an address and recent cases by index', () => {
     fixture = openCore();
     const db = inspectStation(fixture.dataDir);
@@ -790,6 +833,9 @@ describe('re-evaluation when new history arrives', () => {
     );
     expect(history).toMatch(/SEARCH c USING INDEX return_cases_customer \(customer_id=\? AND closed_at>\?\)/);
     expect(history).toMatch(/SEARCH i USING PRIMARY KEY \(case_id=\?\)/);
+    expect(plan('SELECT count(*) AS n FROM orders WHERE customer_id = ? AND placed_at >= ?', 'c', 0)).toMatch(
+      /SEARCH orders USING COVERING INDEX orders_customer_placed \(customer_id=\? AND placed_at>\?\)/,
+    );
     expect(
       plan("SELECT id FROM return_cases WHERE status = 'closed' AND closed_at >= ? ORDER BY closed_at", 0),
     ).toMatch(/INDEX return_cases_closed/);
