@@ -16,6 +16,7 @@ import { bearer, sameSecret } from './auth';
 import type { Store } from './db/store';
 import { isRetryable, sqlState } from './db/store';
 import { badRequest, describeIssues, HttpError } from './errors';
+import { ChainCheck } from './services/chain';
 import { Feed } from './services/feed';
 import { Files } from './services/files';
 import { Records } from './services/records';
@@ -70,6 +71,7 @@ export function buildCloud(options: CloudOptions): Cloud {
   const webhooks = new Webhooks(store, log, options.webhooks);
   const uploads = new Uploads(store, webhooks, clock);
   const feed = new Feed(store);
+  const chain = new ChainCheck(store);
   const files = new Files(store);
 
   const app = Fastify<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>({
@@ -296,6 +298,11 @@ export function buildCloud(options: CloudOptions): Cloud {
     const auth = await company(request);
     await tenants.revokeStation(auth.companyId, (request.params as { id: string }).id);
     return reply.status(204).send();
+  });
+  // The station's hash chain as stored here, recomputed on demand (tamper evidence).
+  app.get('/v1/oms/stations/:id/chain', async (request) => {
+    const auth = await company(request);
+    return chain.verify(auth.companyId, (request.params as { id: string }).id);
   });
   app.get('/v1/oms/outcomes', async (request) => feed.outcomes((await company(request)).companyId, request.query));
   app.get('/v1/oms/refused', async (request) => feed.refused((await company(request)).companyId));

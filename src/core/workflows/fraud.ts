@@ -55,7 +55,26 @@ export class FraudService {
   evaluate(snapshot: CaseSnapshot): NewFlag[] {
     const policy = this.#deps.policies.one('fraud');
     if (!policy) return [];
-    return toNewFlags(evaluateFraud(policy, this.facts(snapshot, this.#deps.clock(), policy)));
+    const result = evaluateFraud(policy, this.facts(snapshot, this.#deps.clock(), policy));
+    return toNewFlags(result, this.#records(snapshot.case.id, snapshot.items));
+  }
+
+  /**
+   * The records a flag can name as its evidence: the events of each item (received, serial,
+   * graded, photos attached), the weighings of the parcel, and each item's photos by sha256.
+   * One range of `events_subject_seq`: a case has tens of events.
+   */
+  #records(caseId: string, items: readonly ItemRow[]): CaseRecords {
+    const byItem = new Map<number, string[]>();
+    const weighings: string[] = [];
+    for (const row of this.#q.caseEvents.all(caseId)) {
+      if (row.type === 'returns.weighed') weighings.push(row.id);
+      else if (row.item_no !== null) byItem.set(row.item_no, [...(byItem.get(row.item_no) ?? []), row.id]);
+    }
+    const photos = new Map(
+      items.map((i) => [i.item_no, [...new Set(Object.values(JSON.parse(i.photos) as Record<string, string>))]]),
+    );
+    return { items: items.map((i) => ({ itemNo: i.item_no, reason: i.reason })), byItem, weighings, photos };
   }
 
   /**
@@ -70,6 +89,8 @@ export class FraudService {
     const customer = customerId ? q.customer.get(customerId) : undefined;
     const periodDays = Math.max(policy?.serialReturner.periodDays ?? 0, policy?.repeatedReason.periodDays ?? 0);
     const history = customerId ? q.history.all(customerId, at - periodDays * DAY, c.id) : [];
+    const ordersSince = at - (policy?.serialReturner.periodDays ?? 0) * DAY;
+    const ordersInPeriod = customerId ? q.ordersSince.get(customerId, ordersSince)!.n : 0;
     const accounts = customer?.address_key ? q.accountsAt.get(customer.address_key)!.n : 0;
     const order = c.order_id ? q.order.get(c.order_id) : undefined;
     const delivered = order ? (order.shipped_at ?? order.placed_at) : null;
@@ -101,6 +122,7 @@ export class FraudService {
         valueCents: h.value,
         reasons: h.reasons ? h.reasons.split(',') : [],
       })),
+      ordersInPeriod,
       accountsAtAddress: accounts,
       weight:
         c.weight_g !== null ? { grams: c.weight_g, packedGrams: c.packed_weight_g, outcome: c.weight_outcome } : null,
@@ -171,7 +193,7 @@ export class FraudService {
       const result = evaluateFraud(policy, this.facts(snapshot, at, policy));
       const now = clock();
       const ours = q.flags.all(caseId).filter((f) => f.rule?.startsWith(`${policy.id}@`));
-      const fresh = new Map(toNewFlags(result).map((f) => [flagKey(f), f]));
+      const fresh = new Map(toNewFlags(result, this.#records(caseId, items)).map((f) => [flagKey(f), f]));
       const existing = new Set(ours.map((f) => flagKey({ type: f.type, evidence: parseEvidence(f.evidence) })));
       const counts = { raised: 0, updated: 0, stale: 0 };
       for (const [key, flag] of fresh) {
@@ -242,15 +264,47 @@ export class FraudService {
   }
 }
 
-function toNewFlags(result: { score: number; flags: RaisedFlag[] }): NewFlag[] {
-  return result.flags.map((flag) => ({
-    type: flag.type,
-    severity: flag.severity,
-    score: flag.share,
-    explanation: flag.explanation,
-    evidence: { ...flag.evidence, caseScore: result.score },
-    rule: flag.rule,
-  }));
+/** What a case's flags can point at: its items, their events and photos, the parcel's weighings. */
+type CaseRecords = {
+  items: readonly { itemNo: number; reason: string | null }[];
+  byItem: ReadonlyMap<number, readonly string[]>;
+  weighings: readonly string[];
+  photos: ReadonlyMap<number, readonly string[]>;
+};
+
+/**
+ * The policy's flags as the bench stores them: each with the case score, and the ids of the
+ * events and the sha256 of the photos it rests on, so a supervisor (or a chargeback) can find
+ * them in the log and the photo store.
+ */
+function toNewFlags(result: { score: number; flags: RaisedFlag[] }, records: CaseRecords): NewFlag[] {
+  return result.flags.map((flag) => {
+    const itemNos = concernedItems(flag, records.items);
+    const weight = flag.type === 'empty_box' || flag.type === 'weight_mismatch';
+    const events = weight ? [...records.weighings] : itemNos.flatMap((n) => records.byItem.get(n) ?? []);
+    const photos = [...new Set(itemNos.flatMap((n) => records.photos.get(n) ?? []))];
+    return {
+      type: flag.type,
+      severity: flag.severity,
+      score: flag.share,
+      explanation: flag.explanation,
+      evidence: { ...flag.evidence, caseScore: result.score, events, photos },
+      rule: flag.rule,
+    };
+  });
+}
+
+/**
+ * The items a flag is about: those its evidence names (a swap, wardrobing), those returned for
+ * the repeated reason, none for the parcel's weight (its weighings are the evidence), and every
+ * item for the rules about the whole case or the customer.
+ */
+function concernedItems(flag: RaisedFlag, all: CaseRecords['items']): number[] {
+  const listed = flag.evidence.items;
+  if (Array.isArray(listed)) return listed.map((i) => (i as { itemNo: number }).itemNo);
+  if (flag.type === 'empty_box' || flag.type === 'weight_mismatch') return [];
+  if (flag.type === 'repeated_reason') return all.filter((i) => i.reason === flag.evidence.reason).map((i) => i.itemNo);
+  return all.map((i) => i.itemNo);
 }
 
 /** One flag per rule, except the repeated reason: one per reason. */
@@ -288,6 +342,10 @@ function fraudQueries(db: Db) {
         GROUP BY c.id`,
     ),
     accountsAt: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM customers WHERE address_key = ?'),
+    /** The customer's orders placed since a time: a count over one range of `orders_customer_placed` (0170). */
+    ordersSince: db.prepare<[string, number], { n: number }>(
+      'SELECT count(*) AS n FROM orders WHERE customer_id = ? AND placed_at >= ?',
+    ),
     order: db.prepare<
       [string],
       { placed_at: number; value: number; shipped_at: number | null; customer_id: string | null }
@@ -298,6 +356,13 @@ function fraudQueries(db: Db) {
          FROM orders o WHERE o.id = ?`,
     ),
     caseById: db.prepare<[string], CaseRow>('SELECT * FROM return_cases WHERE id = ?'),
+    /** The case's item events and weighings, in the order they were written (`events_subject_seq`). */
+    caseEvents: db.prepare<[string], { id: string; type: string; item_no: number | null }>(
+      `SELECT id, type, json_extract(payload, '$.itemNo') AS item_no FROM events
+        WHERE subject = ? AND type IN ('returns.item_received', 'returns.serial_recorded', 'returns.item_graded',
+                                       'returns.photo_attached', 'returns.weighed')
+        ORDER BY seq`,
+    ),
     items: db.prepare<[string], ItemRow>('SELECT * FROM return_items WHERE case_id = ? ORDER BY item_no'),
     flags: db.prepare<[string], StoredFlag>('SELECT * FROM fraud_flags WHERE case_id = ? ORDER BY raised_at, id'),
     recentCases: db.prepare<[number], { id: string }>(

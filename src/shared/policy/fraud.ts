@@ -19,7 +19,10 @@ export const fraudPolicySchema = z.strictObject({
     periodDays: z.number().int().positive(),
     minReturns: z.number().int().positive(),
     minValueCents: z.number().int().nonnegative(),
-    /** Returns per order over the customer's history, 0–1. */
+    /**
+     * Returns per order in the period, 0–1: the customer's returns closed at this station in the
+     * period (this one included) over the customer's orders placed in it.
+     */
     minRate: z.number().min(0).max(1),
     severity,
   }),
@@ -69,6 +72,11 @@ export type CaseFacts = {
   customer: { ordersCount: number; returnsCount: number; returnsValueCents: number } | null;
   /** Returns of the same customer already closed at this station. */
   localHistory: PastReturn[];
+  /**
+   * The customer's orders placed in the serial-returner period, of those the station holds (the
+   * order system's orders stream): the denominator of the rate over the period.
+   */
+  ordersInPeriod: number;
   /** How many customer accounts share this order's delivery address. */
   accountsAtAddress: number;
   weight: { grams: number; packedGrams: number | null; outcome: 'pass' | 'warn' | 'fail' | null } | null;
@@ -99,9 +107,13 @@ export function evaluateFraud(policy: FraudPolicy, facts: CaseFacts): { score: n
 
   // Serial returner: the order system's counters or this station's own history in the period
   // (whichever knows more: the counters lag until sync brings them, and they include returns
-  // received elsewhere), plus this return — its count and its value alike.
+  // received elsewhere), plus this return — its count and its value alike. The rate is over the
+  // period alone: the returns closed here in it (and this one) per order placed in it. The
+  // counters cannot give it (they count a customer's whole history, with no dates). With no
+  // order in the period (this return's order was placed before it) nothing dilutes the rate: 1.
   const caseValue = facts.items.reduce((s, i) => s + i.valueCents, 0);
-  const since = facts.now - policy.serialReturner.periodDays * DAY;
+  const sr = policy.serialReturner;
+  const since = facts.now - sr.periodDays * DAY;
   const recent = facts.localHistory.filter((r) => r.closedAt >= since);
   const returns = Math.max(facts.customer?.returnsCount ?? 0, recent.length) + 1;
   const value =
@@ -109,15 +121,15 @@ export function evaluateFraud(policy: FraudPolicy, facts: CaseFacts): { score: n
       facts.customer?.returnsValueCents ?? 0,
       recent.reduce((s, r) => s + r.valueCents, 0),
     ) + caseValue;
-  const orders = facts.customer?.ordersCount ?? 0;
-  const rate = orders > 0 ? Math.min(1, returns / orders) : 1;
-  const sr = policy.serialReturner;
+  const periodReturns = recent.length + 1;
+  const periodOrders = facts.ordersInPeriod;
+  const rate = periodOrders > 0 ? Math.min(1, periodReturns / periodOrders) : 1;
   if (returns >= sr.minReturns && value >= sr.minValueCents && rate >= sr.minRate) {
     raised.push({
       type: 'serial_returner',
       severity: sr.severity,
-      explanation: `This customer has returned ${returns} times (${money(value)} in value, ${Math.round(rate * 100)} % of orders).`,
-      evidence: { returns, valueCents: value, orders, rate },
+      explanation: `This customer has returned ${returns} times (${money(value)} in value); in the last ${sr.periodDays} days ${periodReturns} return(s) for ${periodOrders} order(s), ${Math.round(rate * 100)} %.`,
+      evidence: { returns, valueCents: value, periodDays: sr.periodDays, periodReturns, periodOrders, rate },
       rule: rule('serialReturner'),
     });
   }

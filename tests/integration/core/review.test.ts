@@ -12,6 +12,7 @@ import { PolicyStore } from '../../../src/core/db/queries/policies';
 import { queuePageSql } from '../../../src/core/db/queries/review';
 import { eventHash } from '../../../src/core/events/chain';
 import { EventLog } from '../../../src/core/events/log';
+import type { CaseRow, ItemRow } from '../../../src/core/db/queries/returns';
 import { FraudService } from '../../../src/core/workflows/fraud';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
 import { inspectStation } from '../../support/db';
@@ -29,6 +30,7 @@ afterEach(() => {
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==';
 const PNG_SHA256 = createHash('sha256').update(Buffer.from(PNG, 'base64')).digest('hex');
+const DAY = 86_400_000;
 const SECOND = { badge: 'BADGE-S-2002', pin: '5555', id: 'op-sup-2', name: 'Rin Adeyemi' };
 
 async function scan(f: CoreFixture, code: string): Promise<MethodOutput<'scan.submit'>> {
@@ -513,6 +515,108 @@ describe('supervisor review (offline)', () => {
   });
 });
 
+/** The ids of a case's events of these types about one item (or about none), in log order. */
+function caseEventIds(f: CoreFixture, caseId: string, types: string[], itemNo: number | null): string[] {
+  const db = inspectStation(f.dataDir);
+  const rows = db
+    .prepare<[string], { id: string; type: string; item_no: number | null }>(
+      "SELECT id, type, json_extract(payload, '$.itemNo') AS item_no FROM events WHERE subject = ? ORDER BY seq",
+    )
+    .all(caseId);
+  db.close();
+  return rows.filter((r) => types.includes(r.type) && r.item_no === itemNo).map((r) => r.id);
+}
+
+describe('the evidence a flag names', () => {
+  const ITEM_EVENTS = [
+    'returns.item_received',
+    'returns.serial_recorded',
+    'returns.item_graded',
+    'returns.photo_attached',
+  ];
+
+  it("names the events and photos of the items it is about: a swap its item's, an empty box its weighing, a serial returner every item's", async () => {
+    fixture = openCore({ random: () => 0.99 });
+    const db = inspectStation(fixture.dataDir);
+    const rma = db
+      .prepare<[], { number: string; order_id: string; code: string }>(
+        `SELECT r.number, r.order_id,
+                (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM rma_lines l JOIN product_barcodes b ON b.product_id = l.product_id
+                  WHERE l.rma_id = r.id ORDER BY l.line_no, b.code LIMIT 1) AS code
+           FROM rmas r WHERE r.status = 'authorized' AND NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)
+          ORDER BY r.number LIMIT 1`,
+      )
+      .get()!;
+    const stranger = db
+      .prepare<[string], { code: string }>(
+        `SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) AS code FROM product_barcodes b JOIN products p ON p.id = b.product_id
+          WHERE p.category = 'footwear' AND p.serialised = 0 AND p.id NOT IN (SELECT product_id FROM order_lines WHERE order_id = ?)
+          ORDER BY p.price_cents DESC LIMIT 1`,
+      )
+      .get(rma.order_id)!.code;
+    db.close();
+    await fixture.ok('auth.login', { badge: DEMO.returns.badge, pin: DEMO.returns.pin });
+    await fixture.ok('session.bench', { bench: 'returns' });
+    await scan(fixture, rma.number);
+    await scan(fixture, rma.code); // item 1: the RMA's own
+    await scan(fixture, 'CMD:GOOD');
+    await scan(fixture, stranger); // item 2: not in the order
+    await scan(fixture, 'CMD:ANSWER:NO');
+    await scan(fixture, 'CMD:GOOD');
+    await fixture.ok('returns.photo', { itemNo: 2, questionId: 'box', base64: PNG });
+    await fixture.ok('returns.weight', { grams: 90, source: 'manual' });
+    await scan(fixture, 'CMD:DONE');
+    const view = (await fixture.ok('returns.current', {}))!;
+    const caseId = view.caseId;
+    expect(view.items.map((i) => [i.itemNo, i.match])).toEqual([
+      [1, 'matched'],
+      [2, 'wrong_item'],
+    ]);
+    await fixture.ok('auth.logout', {});
+    await asSupervisor(fixture);
+
+    const item1 = caseEventIds(fixture, caseId, ITEM_EVENTS, 1);
+    const item2 = caseEventIds(fixture, caseId, ITEM_EVENTS, 2);
+    const weighed = caseEventIds(fixture, caseId, ['returns.weighed'], null);
+    expect(item1.length).toBeGreaterThanOrEqual(2); // received, graded
+    expect(item2.length).toBeGreaterThanOrEqual(3); // received, graded, the photo
+    expect(weighed).toHaveLength(1);
+    let detail = await fixture.ok('review.case', { caseId });
+    const photos2 = detail.returned.items.find((i) => i.itemNo === 2)!.photos;
+    expect(photos2).toContain(PNG_SHA256);
+    const swap = detail.flags.find((f) => f.type === 'item_swap')!;
+    expect(swap.evidence).toMatchObject({ events: item2, photos: photos2 });
+    expect(detail.flags.find((f) => f.type === 'empty_box')!.evidence).toMatchObject({ events: weighed, photos: [] });
+    // The event that raised the flag carries the same evidence (it is what syncs and what a bundle holds).
+    const raised = inspectStation(fixture.dataDir);
+    const payload = JSON.parse(
+      raised
+        .prepare<[string], { payload: string }>(
+          "SELECT payload FROM events WHERE type = 'fraud.flag_raised' AND json_extract(payload, '$.flagId') = ?",
+        )
+        .get(swap.flagId)!.payload,
+    ) as { evidence: Record<string, unknown> };
+    raised.close();
+    expect(payload.evidence).toMatchObject({ events: item2, photos: photos2 });
+
+    // Re-evaluated on the same history: the same evidence, nothing updated.
+    expect(await fixture.ok('review.reevaluate', { caseIds: [caseId] })).toMatchObject({ raised: 0, updated: 0 });
+    // New counters make the customer a serial returner: a rule about the customer names every item.
+    raw(
+      fixture,
+      'UPDATE customers SET orders_count = 12, returns_count = 10, returns_value_cents = 150000 WHERE id = ?',
+      customerOf(fixture, caseId),
+    );
+    expect(await fixture.ok('review.reevaluate', { caseIds: [caseId] })).toMatchObject({ raised: 1 });
+    detail = await fixture.ok('review.case', { caseId });
+    const all = detail.returned.items.flatMap((i) => i.photos);
+    expect(detail.flags.find((f) => f.type === 'serial_returner')!.evidence).toMatchObject({
+      events: [...item1, ...item2],
+      photos: [...new Set(all)],
+    });
+  });
+});
+
 describe('re-evaluation when new history arrives', () => {
   it('raises a serial-returner flag from new customer counters, holds the refund, and marks it stale when they drop', async () => {
     fixture = openCore({ random: () => 0.99 });
@@ -665,6 +769,47 @@ describe('re-evaluation when new history arrives', () => {
     expect(new EventLog(db, stationId).verify().ok).toBe(true);
   });
 
+  it("counts the customer's orders placed in the serial-returner period for its rate", async () => {
+    fixture = openCore({ random: () => 0.99 });
+    const caseId = await swappedCase(fixture);
+    const customerId = customerOf(fixture, caseId);
+    fixture.core.close();
+    const db = openDatabase(join(fixture.dataDir, 'station.db'));
+    cleanups.push(() => db.close());
+    const stationId = db.prepare<[], { id: string }>('SELECT id FROM station').get()!.id;
+    const policies = new PolicyStore(db, pino({ level: 'silent' }));
+    const fraud = new FraudService({
+      db,
+      events: new EventLog(db, stationId, fixture.clock.now),
+      policies,
+      clock: fixture.clock.now,
+    });
+    const row = db.prepare<[string], CaseRow>('SELECT * FROM return_cases WHERE id = ?').get(caseId)!;
+    const snapshot = {
+      case: row,
+      items: db.prepare<[string], ItemRow>('SELECT * FROM return_items WHERE case_id = ?').all(caseId),
+      customerId,
+      refundCents: null,
+    };
+    const at = row.closed_at!;
+    const period = policies.one('fraud')!.serialReturner.periodDays;
+    const before = fraud.facts(snapshot, at).ordersInPeriod;
+    const placed = db
+      .prepare<[string, number], { n: number }>(
+        'SELECT count(*) AS n FROM orders WHERE customer_id = ? AND placed_at >= ?',
+      )
+      .get(customerId, at - period * DAY)!.n;
+    expect(before).toBe(placed);
+    expect(before).toBeGreaterThanOrEqual(1);
+    const order = db.prepare(
+      "INSERT INTO orders (id, number, brand_id, customer_id, status, placed_at) VALUES (?, ?, 'brand-northwind', ?, 'shipped', ?)",
+    );
+    order.run('ord-t-in', 'T-IN', customerId, at - period * DAY); // the period's first moment
+    order.run('ord-t-out', 'T-OUT', customerId, at - period * DAY - 1); // just before it
+    order.run('ord-t-other', 'T-OTHER', 'cust-someone-else', at - DAY);
+    expect(fraud.facts(snapshot, at).ordersInPeriod).toBe(before + 1);
+  });
+
   it('reads a customer history, accounts at an address and recent cases by index', () => {
     fixture = openCore();
     const db = inspectStation(fixture.dataDir);
@@ -688,6 +833,9 @@ describe('re-evaluation when new history arrives', () => {
     );
     expect(history).toMatch(/SEARCH c USING INDEX return_cases_customer \(customer_id=\? AND closed_at>\?\)/);
     expect(history).toMatch(/SEARCH i USING PRIMARY KEY \(case_id=\?\)/);
+    expect(plan('SELECT count(*) AS n FROM orders WHERE customer_id = ? AND placed_at >= ?', 'c', 0)).toMatch(
+      /SEARCH orders USING COVERING INDEX orders_customer_placed \(customer_id=\? AND placed_at>\?\)/,
+    );
     expect(
       plan("SELECT id FROM return_cases WHERE status = 'closed' AND closed_at >= ? ORDER BY closed_at", 0),
     ).toMatch(/INDEX return_cases_closed/);

@@ -5,7 +5,7 @@ import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
 import { startCloud, type CloudFixture } from '../../support/cloud';
 import { startPostgres, type Postgres } from '../../support/postgres';
 import { referenceData, syntheticProduct } from '../../support/reference-data';
-import { expectConverged, FAST_SYNC, importAll, stationEventIds } from '../../support/sync';
+import { cloudEventIds, expectConverged, FAST_SYNC, importAll, stationEventIds } from '../../support/sync';
 
 const STORES = ['pglite', 'postgresql'] as const;
 
@@ -127,5 +127,85 @@ describe.each(STORES)('sync with the cloud on %s', (storeKind) => {
       { orderId: order.id, orderNumber: order.number, orderStatus: 'refunded' },
     ]);
     expect(station.frames.slice(pushed).some((f) => f.t === 'event' && f.name === 'pack.changed')).toBe(true);
+  });
+  it("re-evaluates a closed return when a downloaded customers page raises its customer's counters: a new flag, the refund held again", async () => {
+    const station = await enrolledStation();
+    await station.core.sync!.runOnce();
+    const db = inspectStation(station.dataDir);
+    const rma = db
+      .prepare<[], { number: string; customer_id: string; code: string }>(
+        `SELECT r.number, o.customer_id,
+                (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM rma_lines l JOIN product_barcodes b ON b.product_id = l.product_id
+                  WHERE l.rma_id = r.id ORDER BY l.line_no, b.code LIMIT 1) AS code
+           FROM rmas r JOIN orders o ON o.id = r.order_id
+          WHERE r.status = 'authorized' AND o.customer_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)
+          ORDER BY o.placed_at DESC, r.number LIMIT 1`,
+      )
+      .get()!;
+    db.close();
+    // A return received and closed at the bench (the latest order: the station's clock is three
+    // weeks past the reference data's, and the refund must be inside its window); a supervisor
+    // clears whatever it raised.
+    await station.ok('auth.logout', {});
+    await station.ok('auth.login', { badge: DEMO.returns.badge, pin: DEMO.returns.pin });
+    await station.ok('session.bench', { bench: 'returns' });
+    for (const code of [rma.number, rma.code, 'CMD:GOOD', 'CMD:DONE'])
+      expect((await station.ok('scan.submit', { code, source: 'wedge' })).message).not.toBe('verdict.unknown');
+    const caseId = (await station.ok('returns.current', {}))!.caseId;
+    await station.ok('auth.logout', {});
+    await station.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
+    await station.ok('session.bench', { bench: 'review' });
+    let view = await station.ok('review.case', { caseId });
+    expect(view.status).toBe('closed');
+    for (const flag of view.flags.filter((f) => f.status === 'open'))
+      await station.ok('review.decide', { flagId: flag.flagId, decision: 'clear', reason: 'EVIDENCE_CONSISTENT' });
+    view = await station.ok('review.case', { caseId });
+    expect(view.refund!.status).toBe('recommended');
+    expect(view.flags.map((f) => f.type)).not.toContain('serial_returner');
+    await station.core.sync!.runOnce();
+
+    // The order system's counters for the customer rise: the station hears of it by sync alone.
+    const doc = referenceData().customers!.find((c) => c['id'] === rma.customer_id)!;
+    const counters = { ordersCount: 12, returnsCount: 10, returnsValueCents: 150_000 };
+    expect((await cloud.upsert('customers', [{ ...doc, ...counters }])).status).toBe(200);
+    await station.core.sync!.runOnce();
+
+    view = await station.ok('review.case', { caseId });
+    const raised = view.flags.filter((f) => f.type === 'serial_returner');
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ status: 'open', stale: false });
+    expect(raised[0]!.explanation).toMatch(/returned 11 times/);
+    expect(view.refund!.status).toBe('on_hold');
+    const log = inspectStation(station.dataDir);
+    const events = log
+      .prepare<[string], { id: string; type: string; operator_id: string | null; payload: string }>(
+        "SELECT id, type, operator_id, payload FROM events WHERE subject = ? AND type IN ('fraud.flag_raised', 'returns.refund_updated') ORDER BY seq",
+      )
+      .all(caseId);
+    const customer = log
+      .prepare<[string], { returns_count: number }>('SELECT returns_count FROM customers WHERE id = ?')
+      .get(rma.customer_id)!;
+    log.close();
+    expect(customer.returns_count).toBe(10);
+    const reevaluated = events
+      .filter((e) => e.type === 'fraud.flag_raised')
+      .map((e) => ({ ...e, payload: JSON.parse(e.payload) as Record<string, unknown> }))
+      .filter((e) => e.payload['reevaluation'] === true);
+    expect(reevaluated).toHaveLength(1);
+    expect(reevaluated[0]).toMatchObject({
+      operator_id: null,
+      payload: { flagId: raised[0]!.flagId, type: 'serial_returner', reevaluation: true },
+    });
+    const held = events.filter((e) => e.type === 'returns.refund_updated').at(-1)!;
+    expect(held.operator_id).toBeNull();
+    expect(JSON.parse(held.payload)).toMatchObject({ from: 'recommended', to: 'on_hold' });
+    expect(events.findIndex((e) => e.id === held.id)).toBeGreaterThan(
+      events.findIndex((e) => e.id === reevaluated[0]!.id),
+    );
+    // The new flag and the held refund go up with the next upload, like every bench record.
+    await station.core.sync!.runOnce();
+    const stored = await cloudEventIds(cloud.store, cloud.tenant.companyId);
+    expect([stored.get(reevaluated[0]!.id), stored.get(held.id)]).toEqual([1, 1]);
   });
 });

@@ -207,6 +207,124 @@ describe.each(STORES)('upload to the cloud on %s', (storeKind) => {
     ).toBeGreaterThanOrEqual(4);
   });
 
+  describe('the chain check on demand (GET /v1/oms/stations/{id}/chain)', () => {
+    async function cloudStation(localId: string): Promise<string> {
+      const { rows } = await cloud.store.query<{ id: string }>('SELECT id FROM stations WHERE local_id = $1', [
+        localId,
+      ]);
+      return rows[0]!.id;
+    }
+
+    async function verify(stationId: string, apiKey?: string): Promise<{ status: number; json: unknown }> {
+      const tenant = apiKey ? { ...cloud.tenant, apiKey } : cloud.tenant;
+      return cloud.oms('GET', `/v1/oms/stations/${stationId}/chain`, undefined, tenant);
+    }
+
+    /** Edits one stored event behind the service's back, as someone with the database would. */
+    async function tamper(stationId: string, seq: number, set: string, ...params: unknown[]): Promise<void> {
+      const { rowCount } = await cloud.store.query(
+        `UPDATE events SET ${set} WHERE station_id = $1 AND seq = $2 AND incarnation = (
+           SELECT incarnation FROM events WHERE station_id = $1 AND seq = $2 ORDER BY received_at DESC LIMIT 1)`,
+        [stationId, seq, ...params],
+      );
+      expect(rowCount).toBe(1);
+    }
+
+    it("recomputes a real station's stored chain, and points at the one event edited in the database", async () => {
+      const fixture = station();
+      await enrol(fixture);
+      for (let i = 0; i < 12; i++) await fixture.ok('scan.submit', { code: `CHAIN-${i}`, source: 'wedge' });
+      await fixture.core.sync!.runOnce();
+      expect((await fixture.ok('sync.status', {})).queue.depth).toBe(0);
+      const localId = (await fixture.ok('app.status', {})).station!.id;
+      const id = await cloudStation(localId);
+      const events = stationEventIds(fixture.dataDir);
+      expect(await verify(id)).toEqual({
+        status: 200,
+        json: { ok: true, checked: events.length, incarnations: 1, brokenAt: null },
+      });
+      const { rows } = await cloud.store.query<{ seq: number; id: string; incarnation: string }>(
+        'SELECT seq, id, incarnation FROM events WHERE station_id = $1 ORDER BY seq',
+        [id],
+      );
+      expect(rows.map((r) => r.id)).toEqual(events);
+      const target = rows[6]!;
+      await tamper(id, target.seq, 'payload = $3', JSON.stringify({ code: 'EDITED', kind: 'unknown' }));
+      expect(await verify(id)).toEqual({
+        status: 200,
+        json: {
+          ok: false,
+          checked: target.seq - 1,
+          incarnations: 1,
+          brokenAt: {
+            incarnation: target.incarnation,
+            seq: target.seq,
+            id: target.id,
+            reason: 'the event does not match its hash',
+          },
+        },
+      });
+      // Another company's key sees no such station; no key is a 401.
+      const other = await cloud.newTenant('Other company');
+      expect((await verify(id, other.apiKey)).status).toBe(404);
+      expect((await verify(id, 'not-a-key')).status).toBe(401);
+    });
+
+    it('walks every incarnation from its base, and names the incarnation of a break', async () => {
+      const raw = await rawStation('ST-CHAIN');
+      const id = await cloudStation('ST-CHAIN');
+      const first = chain('ST-CHAIN', 1, 10, GENESIS_HASH);
+      expect((await raw.push(first)).status).toBe(200);
+      // A restored database goes on after seq 6 under a new incarnation: other events at 7 and on.
+      const fork = chain('ST-CHAIN', 7, 6, first[5]!.hash, (e) => {
+        const { hash: _old, ...fields } = { ...e, id: `01FORK${String(e.seq).padStart(20, '0')}` };
+        return { ...fields, hash: eventHash(fields) };
+      });
+      const registered = await fetch(`${cloud.url}/v1/sync/incarnations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${raw.token}` },
+        body: JSON.stringify({
+          incarnation: 'inc-ST-CHAIN-2',
+          previous: 'inc-ST-CHAIN',
+          baseSeq: 6,
+          baseHash: first[5]!.hash,
+        }),
+      });
+      expect(registered.status).toBeLessThan(300);
+      expect((await raw.push(fork, 'inc-ST-CHAIN-2')).json).toMatchObject({ lastSeq: 12, applied: 6 });
+      expect((await verify(id)).json).toEqual({ ok: true, checked: 16, incarnations: 2, brokenAt: null });
+
+      // Someone rewrites seq 9 of the new incarnation and its hash, so that it checks out alone:
+      // the next event's link gives it away.
+      const forged = { ...fork[2]!, payload: JSON.stringify({ code: 'FORGED', kind: 'unknown' }) };
+      const { hash: _was, ...forgedFields } = forged;
+      await cloud.store.query(
+        "UPDATE events SET payload = $3, hash = $4 WHERE station_id = $1 AND incarnation = 'inc-ST-CHAIN-2' AND seq = $2",
+        [id, 9, forged.payload, eventHash(forgedFields)],
+      );
+      expect((await verify(id)).json).toEqual({
+        ok: false,
+        checked: 10 + 3,
+        incarnations: 2,
+        brokenAt: {
+          incarnation: 'inc-ST-CHAIN-2',
+          seq: 10,
+          id: fork[3]!.id,
+          reason: 'the event does not link to the previous one',
+        },
+      });
+      // A deleted row is a seq with no event.
+      await cloud.store.query("DELETE FROM events WHERE station_id = $1 AND incarnation = 'inc-ST-CHAIN' AND seq = 3", [
+        id,
+      ]);
+      expect((await verify(id)).json).toMatchObject({
+        ok: false,
+        checked: 2,
+        brokenAt: { incarnation: 'inc-ST-CHAIN', seq: 3, id: null, reason: 'no event is stored' },
+      });
+    });
+  });
+
   it('refuses a batch from a newer app version without writing, and bad envelopes with a 4xx', async () => {
     const raw = await rawStation('ST-NEWER');
     const newer = chain('ST-NEWER', 1, 3, GENESIS_HASH, (e) => (e.seq === 2 ? { ...e, schemaVersion: 99 } : e));

@@ -30,6 +30,7 @@ const facts = (overrides: Partial<CaseFacts> = {}): CaseFacts => ({
   items: [item()],
   customer: { ordersCount: 10, returnsCount: 0, returnsValueCents: 0 },
   localHistory: [],
+  ordersInPeriod: 10,
   accountsAtAddress: 1,
   weight: null,
   daysSinceDelivery: 5,
@@ -46,33 +47,81 @@ describe('fraud rules (demo policy)', () => {
     expect(evaluateFraud(policy, facts())).toEqual({ score: 0, flags: [] });
   });
 
+  /** Returns closed at this station `days` ago, 50.00 each, for no reason. */
+  const closed = (...days: number[]): CaseFacts['localHistory'] =>
+    days.map((d) => ({ closedAt: NOW - d * DAY, valueCents: 5_000, reasons: [] }));
+  /** The same, 100.00 each: three of them reach the value threshold without the counters. */
+  const closedDear = (...days: number[]): CaseFacts['localHistory'] =>
+    closed(...days).map((r) => ({ ...r, valueCents: 10_000 }));
+
   it.each<[string, Partial<CaseFacts>, boolean]>([
-    // minReturns 4, value ≥ 300.00, rate ≥ 50 % — this return (50.00) included in each.
+    // Period 90 days; minReturns 4, value ≥ 300.00, rate ≥ 50 % — this return (50.00) included in each.
     [
-      '3 earlier returns, 250.00 + 50.00, 4 of 8 orders: at every threshold',
-      { customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 25_000 } },
+      '3 earlier returns, 250.00 + 50.00, 4 returns for 8 orders in the period: at every threshold',
+      {
+        customer: { ordersCount: 40, returnsCount: 3, returnsValueCents: 25_000 },
+        localHistory: closed(1, 2, 3),
+        ordersInPeriod: 8,
+      },
       true,
     ],
     [
       '2 earlier returns: one short',
-      { customer: { ordersCount: 6, returnsCount: 2, returnsValueCents: 30_000 } },
+      {
+        customer: { ordersCount: 6, returnsCount: 2, returnsValueCents: 30_000 },
+        localHistory: closed(1, 2),
+        ordersInPeriod: 4,
+      },
       false,
     ],
     [
       'value 249.99 + 50.00: one cent short',
-      { customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 24_999 } },
+      {
+        customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 24_999 },
+        localHistory: closed(1, 2, 3),
+        ordersInPeriod: 8,
+      },
       false,
     ],
     [
-      '4 of 9 orders: rate just under 50 %',
-      { customer: { ordersCount: 9, returnsCount: 3, returnsValueCents: 30_000 } },
+      '4 returns for 9 orders in the period: rate just under 50 %',
+      {
+        customer: { ordersCount: 9, returnsCount: 3, returnsValueCents: 30_000 },
+        localHistory: closed(1, 2, 3),
+        ordersInPeriod: 9,
+      },
       false,
+    ],
+    [
+      'the rate is over the period, not the lifetime: 11 of 12 orders ever, 1 return for 4 orders in the period',
+      { customer: { ordersCount: 12, returnsCount: 10, returnsValueCents: 150_000 }, ordersInPeriod: 4 },
+      false,
+    ],
+    [
+      'the same counters, 1 return for 2 orders in the period: 50 %',
+      { customer: { ordersCount: 12, returnsCount: 10, returnsValueCents: 150_000 }, ordersInPeriod: 2 },
+      true,
+    ],
+    [
+      'no order in the period (this return is of an older one): nothing dilutes the rate',
+      { customer: { ordersCount: 12, returnsCount: 10, returnsValueCents: 150_000 }, ordersInPeriod: 0 },
+      true,
     ],
     [
       'local history counts when the counters lag (sync not yet arrived)',
       {
         customer: { ordersCount: 4, returnsCount: 0, returnsValueCents: 0 },
-        localHistory: [1, 2, 3].map((d) => ({ closedAt: NOW - d * DAY, valueCents: 10_000, reasons: [] })),
+        localHistory: closedDear(1, 2, 3),
+        ordersInPeriod: 4,
+      },
+      true,
+    ],
+    [
+      'a return closed on the 90th day counts in the period, its rate included',
+      {
+        customer: { ordersCount: 4, returnsCount: 0, returnsValueCents: 0 },
+        localHistory: closedDear(1, 2, 90),
+        ordersInPeriod: 8,
       },
       true,
     ],
@@ -80,7 +129,8 @@ describe('fraud rules (demo policy)', () => {
       'local history outside the 90-day period does not count',
       {
         customer: { ordersCount: 4, returnsCount: 0, returnsValueCents: 0 },
-        localHistory: [91, 92, 93].map((d) => ({ closedAt: NOW - d * DAY, valueCents: 10_000, reasons: [] })),
+        localHistory: closedDear(1, 2, 91),
+        ordersInPeriod: 4,
       },
       false,
     ],
@@ -88,13 +138,26 @@ describe('fraud rules (demo policy)', () => {
     expect(types(facts(overrides)).includes('serial_returner')).toBe(fires);
   });
 
-  it('counts this return in the serial returner figures it explains', () => {
+  it('counts this return in the serial returner figures it explains, the rate over the period', () => {
     const flag = evaluateFraud(
       policy,
-      facts({ customer: { ordersCount: 8, returnsCount: 3, returnsValueCents: 25_000 } }),
+      facts({
+        customer: { ordersCount: 40, returnsCount: 3, returnsValueCents: 25_000 },
+        localHistory: closed(1, 2, 3),
+        ordersInPeriod: 8,
+      }),
     ).flags.find((f) => f.type === 'serial_returner')!;
-    expect(flag.explanation).toBe('This customer has returned 4 times (300.00 in value, 50 % of orders).');
-    expect(flag.evidence).toEqual({ returns: 4, valueCents: 30_000, orders: 8, rate: 0.5 });
+    expect(flag.explanation).toBe(
+      'This customer has returned 4 times (300.00 in value); in the last 90 days 4 return(s) for 8 order(s), 50 %.',
+    );
+    expect(flag.evidence).toEqual({
+      returns: 4,
+      valueCents: 30_000,
+      periodDays: 90,
+      periodReturns: 4,
+      periodOrders: 8,
+      rate: 0.5,
+    });
   });
 
   it.each<[string, Partial<CaseItemFacts>, boolean]>([
@@ -152,6 +215,15 @@ describe('fraud rules (demo policy)', () => {
       valueCents: 100,
       reasons: ['too_small'],
     }));
+    expect(types(facts({ localHistory })).includes('repeated_reason')).toBe(fires);
+  });
+
+  it.each<[number, boolean]>([
+    [180, true], // the 180-day period includes its last day
+    [181, false],
+  ])('repeated reason: the older of 2 earlier "too small" %i days ago → %s', (days, fires) => {
+    const localHistory = [1, days].map((d) => ({ closedAt: NOW - d * DAY, valueCents: 100, reasons: ['too_small'] }));
+    expect(policy.repeatedReason.periodDays).toBe(180);
     expect(types(facts({ localHistory })).includes('repeated_reason')).toBe(fires);
   });
 

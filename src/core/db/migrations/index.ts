@@ -8,6 +8,7 @@ import { m0110FraudReview } from './0110-fraud-review';
 import { m0120OrderLookups } from './0120-order-lookups';
 import { m0130Sync } from './0130-sync';
 import { m0140LatestAtStation } from './0140-latest-at-station';
+import { m0170FraudPeriod } from './0170-fraud-period';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0120OrderLookups,
   m0130Sync,
   m0140LatestAtStation,
+  m0170FraudPeriod,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
