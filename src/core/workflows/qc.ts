@@ -386,22 +386,19 @@ export class QcService {
     const packageId = this.#focus ?? this.#q.claimedAt(this.#deps.stationId)?.package_id ?? null;
     const pkg = packageId ? this.#packing.byId(packageId) : null;
     if (!pkg || pkg.status !== 'qc_hold') return bad('verdict.qc.noHold', {}, code);
-    const latest = latestPerUnit(this.#q.ofPackage(pkg.id));
-    const failedRound = Math.max(0, ...latest.filter((i) => i.status === 'failed').map((i) => i.round));
+    const inspections = this.#q.ofPackage(pkg.id);
+    // The round that failed: scanning the held order has usually opened a re-inspection round
+    // since, so it is not the latest one.
+    const failedRound = Math.max(0, ...inspections.filter((i) => i.status === 'failed').map((i) => i.round));
+    const status = decision === 'release' ? 'released' : 'rejected';
     const now = this.#deps.clock();
     this.#write(() => {
-      // Pending re-inspections of this parcel are closed by the decision.
-      for (const inspection of latest.filter((i) => i.status === 'pending')) {
-        this.#q.finish(inspection.id, 'failed', JSON.stringify({ closedBy: decision }), now, active.operator.id);
+      // Pending re-inspections of this parcel are closed by the decision, and say so: a released
+      // parcel counts its units as released, not as failed.
+      for (const inspection of latestPerUnit(inspections).filter((i) => i.status === 'pending')) {
+        this.#q.finish(inspection.id, status, JSON.stringify({ closedBy: decision }), now, active.operator.id);
       }
-      this.#q.decide(
-        pkg.id,
-        failedRound,
-        decision === 'release' ? 'released' : 'rejected',
-        active.operator.id,
-        now,
-        decision,
-      );
+      this.#q.decide(pkg.id, failedRound, status, active.operator.id, now, decision);
       this.#packing.setStatus(
         pkg.id,
         decision === 'release' ? 'ready' : 'rejected',

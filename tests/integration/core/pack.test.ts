@@ -395,6 +395,68 @@ describe('outbound QC', () => {
     expect(await scan(fixture, 'CMD:REJECT')).toMatchObject({ tone: 'bad', message: 'verdict.qc.noHold' });
   });
 
+  it('lets an inspector RELEASE a held parcel without re-inspecting it, and the packer completes it', async () => {
+    fixture = openCore({ random: () => 0.99 });
+    const order = findOrder(fixture.dataDir, ELECTRONICS);
+    await atBench(fixture, DEMO.packer, 'pack');
+    await scan(fixture, order.number);
+    await scanAll(fixture, order.items);
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ message: 'verdict.pack.qcRequired' });
+    await fixture.ok('auth.logout', {});
+    await atBench(fixture, DEMO.qc, 'qc');
+    await scan(fixture, order.number);
+    await scan(fixture, 'CMD:DONE');
+    expect(await scan(fixture, 'CMD:FAIL')).toMatchObject({ tone: 'bad', message: 'verdict.qc.failed' });
+    expect(await fixture.ok('qc.holds', {})).toHaveLength(1);
+    // Nothing is focused yet: RELEASE before the held order is scanned says so.
+    expect(await scan(fixture, 'CMD:RELEASE')).toMatchObject({ tone: 'bad', message: 'verdict.qc.noHold' });
+
+    // The inspector scans the held order (a re-inspection opens), then decides to let it go.
+    expect(await scan(fixture, order.number)).toMatchObject({ message: 'verdict.qc.reinspect' });
+    expect((await fixture.ok('qc.current', {}))!.round).toBe(2);
+    expect(await scan(fixture, 'CMD:RELEASE')).toMatchObject({
+      tone: 'good',
+      message: 'verdict.qc.released',
+      params: { number: order.number },
+    });
+    expect(await fixture.ok('qc.holds', {})).toEqual([]);
+    expect(await fixture.ok('qc.current', {})).toBeNull();
+    // A second RELEASE has nothing to release.
+    expect(await scan(fixture, 'CMD:RELEASE')).toMatchObject({ tone: 'bad', message: 'verdict.qc.noHold' });
+    const db = inspectStation(fixture.dataDir);
+    const pkg = db
+      .prepare<[string], { id: string; status: string }>('SELECT id, status FROM packages WHERE order_id = ?')
+      .get(order.id)!;
+    expect(pkg.status).toBe('ready');
+    const released = db
+      .prepare<[], { subject: string; operator_id: string; payload: string }>(
+        "SELECT subject, operator_id, payload FROM events WHERE type = 'qc.released'",
+      )
+      .all();
+    // The round-1 failure is marked released; the round-2 re-inspection is closed by the decision.
+    const rounds = db
+      .prepare<[string], { round: number; status: string; decided_by: string | null }>(
+        'SELECT round, status, decided_by FROM qc_inspections WHERE package_id = ? ORDER BY round',
+      )
+      .all(pkg.id);
+    db.close();
+    expect(released).toHaveLength(1);
+    expect(released[0]!.subject).toBe(pkg.id);
+    expect(released[0]!.operator_id).toBe(DEMO.qc.id);
+    expect(JSON.parse(released[0]!.payload)).toMatchObject({ reason: 'inspector release', round: 1 });
+    expect(rounds).toMatchObject([
+      { round: 1, status: 'released', decided_by: DEMO.qc.id },
+      { round: 2, status: 'released' },
+    ]);
+
+    // Back at the packing bench the parcel resumes and completes.
+    await fixture.ok('auth.logout', {});
+    await atBench(fixture, DEMO.packer, 'pack');
+    expect(await scan(fixture, order.number)).toMatchObject({ tone: 'good', message: 'verdict.pack.resumed' });
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ tone: 'good', message: 'verdict.pack.done' });
+    expect((await fixture.ok('pack.current', {}))!).toMatchObject({ status: 'done', qc: { passed: 1, pending: 0 } });
+  });
+
   it('takes a held parcel off the line with REJECT', async () => {
     fixture = openCore({ random: () => 0.99 });
     const order = findOrder(fixture.dataDir, ELECTRONICS);
