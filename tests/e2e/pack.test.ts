@@ -191,6 +191,17 @@ describe('the packing bench in web mode, by scans alone', () => {
     await scan(page, 'CMD:FAIL'); // does not power on
     await waitFor('[data-testid="qc-hold"]');
     expect(await page.textContent('[data-testid="qc-holds"]')).toMatch(/E-POWER \(Critical\)/);
+    // The hold label was queued at once: the QC bench shows it as its last label, and the queue has it.
+    await page.waitForFunction((number) => {
+      const text = document.querySelector('[data-testid="last-label"]')?.textContent ?? '';
+      return text.includes('QC hold label') && text.includes(number);
+    }, target.number);
+    const holdJobs = inspectStation(temp.dir);
+    const holdLabels = holdJobs
+      .prepare<[], { title: string; bench: string }>("SELECT title, bench FROM print_jobs WHERE label_type = 'qc_hold'")
+      .all();
+    holdJobs.close();
+    expect(holdLabels).toEqual([{ title: `QC HOLD — DO NOT SHIP · ${target.number}`, bench: 'qc' }]);
     await screenshot(page, 'qc-held');
 
     await scan(page, target.number);
