@@ -210,7 +210,9 @@ describe('the packing bench in web mode, by scans alone', () => {
     await scan(page, 'CMD:DONE');
     await scan(page, 'CMD:PASS');
     await scan(page, 'CMD:PASS');
-    await waitFor('[data-testid="qc-prompt"]');
+    await waitFor('[data-testid="qc-prompt"][data-step="photo"]');
+    await scan(page, 'CMD:SKIP'); // the optional photo
+    await page.waitForSelector('[data-testid="qc-unit"]', { state: 'detached' });
     await page.waitForFunction(() =>
       document.querySelector('[data-testid="qc-holds"]')?.textContent?.includes('No parcel on hold'),
     );

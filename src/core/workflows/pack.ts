@@ -441,6 +441,8 @@ export class PackService {
           weightOutcome: open.weight_outcome,
           expectedWeightG: open.expected_weight_g,
           qc,
+          // The QC inspection's photos (photo steps, defects), by sha256: evidence of what left.
+          qcPhotos: this.#deps.qc.photos(open.id),
           packerId: open.packer_id,
           stationId: open.station_id,
         },
