@@ -163,6 +163,62 @@ describe('outbound QC photos by webcam, and the QC keys (web mode, fake camera)'
     expect(completed!.qcPhotos.sort()).toEqual([defectSha, stepSha].sort());
   });
 
+  it('holds a parcel by keys (F2 DONE, F4 FAIL) and releases it with Shift+F2 after scanning the held order', async () => {
+    const db = inspectStation(temp.dir);
+    const order = db
+      .prepare<[], { number: string; code: string }>(
+        `SELECT o.number,
+                (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM product_barcodes b WHERE b.product_id = l.product_id ORDER BY b.code LIMIT 1) AS code
+           FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id
+          WHERE o.status = 'ready_to_pack' AND p.category = 'electronics' AND l.quantity = 1
+            AND (SELECT count(*) FROM order_lines x WHERE x.order_id = o.id) = 1
+            AND NOT EXISTS (SELECT 1 FROM packages k WHERE k.order_id = o.id)
+          ORDER BY o.number LIMIT 1`,
+      )
+      .get()!;
+    db.close();
+    // The packer is still at the packing bench from the parcel before.
+    await waitFor('[data-screen="pack"]');
+    await scan(page, order.number);
+    await waitFor('[data-screen="pack"][data-status="packing"]');
+    await scan(page, order.code);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="pack-prompt"]')?.getAttribute('data-prompt') === 'serial',
+    );
+    await scan(page, 'SN-E2E-KEYS-1');
+    await scan(page, 'CMD:DONE');
+    await waitFor('[data-screen="pack"][data-status="qc_pending"]');
+
+    await login(DEMO.qc, 'QC');
+    await scan(page, order.number);
+    await waitFor('[data-testid="qc-prompt"][data-step="seal"]');
+    expect(await page.getAttribute('[data-testid="qc-commands"] [data-command="done"]', 'aria-keyshortcuts')).toBe(
+      'F2',
+    );
+    await page.keyboard.press('F2');
+    await waitFor('[data-testid="qc-prompt"][data-step="power"]');
+    await page.keyboard.press('F4');
+    await waitFor('[data-testid="qc-hold"]');
+    await expectVerdict(/FAIL logged/);
+
+    await scan(page, order.number);
+    await expectVerdict(/Re-inspection/);
+    await waitFor('[data-testid="qc-commands"] [data-command="release"]');
+    expect(await page.getAttribute('[data-testid="qc-commands"] [data-command="release"]', 'aria-keyshortcuts')).toBe(
+      'Shift+F2',
+    );
+    expect(await page.getAttribute('[data-testid="qc-commands"] [data-command="reject"]', 'aria-keyshortcuts')).toBe(
+      'Shift+F4',
+    );
+    await screenshot(page, 'qc-reinspection');
+    await page.keyboard.press('Shift+F2');
+    await expectVerdict(new RegExp(`Order ${order.number} released from QC hold`));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="qc-holds"]')?.textContent?.includes('No parcel on hold'),
+    );
+    expect(payloads<{ reason: string }>('qc.released')).toMatchObject([{ reason: 'inspector release' }]);
+  });
+
   it('had no uncaught error in the page', () => {
     expect(pageErrorsOf(page)).toEqual([]);
   });

@@ -6,26 +6,7 @@ import { PhotoCapture } from '../components/PhotoCapture';
 import { errorText } from '../i18n/text';
 import { useQcStore } from '../stores/packing';
 import { useScanStore } from '../stores/scan';
-
-/** The QC commands the keyboard mirrors, and their keys (`aria-keyshortcuts` form). */
-const COMMAND_KEYS = {
-  done: 'F2',
-  pass: 'F3',
-  fail: 'F4',
-  skip: 'Shift+F6',
-  release: 'Shift+F2',
-  reject: 'Shift+F4',
-} as const;
-type QcCommand = keyof typeof COMMAND_KEYS;
-/** The key that takes the photo of a photo step (as F6 weighs at the packing bench: read the device). */
-const PHOTO_KEY = 'F6';
-
-function commandOf(event: KeyboardEvent): QcCommand | null {
-  if (event.ctrlKey || event.altKey || event.metaKey) return null;
-  const pressed = `${event.shiftKey ? 'Shift+' : ''}${event.key}`;
-  const found = Object.entries(COMMAND_KEYS).find(([, key]) => key === pressed);
-  return found ? (found[0] as QcCommand) : null;
-}
+import { QC_COMMAND_KEYS, QC_PHOTO_KEY, qcCommandCode, qcCommandOf, type QcCommand } from './qc-keys';
 
 /**
  * The QC bench: the inspection of the scanned parcel, step by step, its defects, and the holds.
@@ -46,10 +27,10 @@ export function Qc() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      const command = commandOf(event);
+      const command = qcCommandOf(event);
       if (!command) return;
       event.preventDefault();
-      void submit(`CMD:${command.toUpperCase()}`, 'manual');
+      void submit(qcCommandCode(command), 'manual');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -114,9 +95,9 @@ function Commands({ view }: { view: QcView }) {
           key={command}
           type="button"
           className={command === 'pass' || command === 'done' ? 'button-primary' : 'button-secondary'}
-          aria-keyshortcuts={COMMAND_KEYS[command]}
+          aria-keyshortcuts={QC_COMMAND_KEYS[command]}
           data-command={command}
-          onClick={() => void submit(`CMD:${command.toUpperCase()}`, 'manual')}
+          onClick={() => void submit(qcCommandCode(command), 'manual')}
         >
           {t(`qc.keys.${command}`)}
         </button>
@@ -188,7 +169,7 @@ function Inspection({ view }: { view: QcView }) {
             <PhotoCapture
               key={`${view.inspectionId}-${current.id}`}
               id="qc-step-photo"
-              shortcut={PHOTO_KEY}
+              shortcut={QC_PHOTO_KEY}
               label={t('qc.photoStep', { step: current.text })}
               onPhoto={(base64) => void stepPhoto(current.id, base64)}
             />
