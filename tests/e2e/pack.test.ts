@@ -120,6 +120,21 @@ describe('the packing bench in web mode, by scans alone', () => {
     // Bench, order, three items, DONE: six scans, no click (the test never clicks).
     expect(scans).toBe(6);
     await screenshot(page, 'pack-done');
+
+    // Optionally, the packer scans the printed label back: it is this parcel's.
+    const db = inspectStation(temp.dir);
+    const label = db
+      .prepare<[string], { sscc: string | null; carrier: string | null }>(
+        'SELECT p.sscc, o.carrier_label AS carrier FROM packages p JOIN orders o ON o.id = p.order_id WHERE p.order_number = ?',
+      )
+      .get(target.number)!;
+    db.close();
+    const printed = label.sscc
+      ? `00${label.sscc}`
+      : (JSON.parse(label.carrier!) as { barcode: { data: string } }).barcode.data;
+    await scan(page, printed);
+    await expectVerdict(new RegExp(`Label checked: it is the label of order ${target.number}`));
+    expect(await page.getAttribute('[data-testid="scan-verdict"]', 'class')).toContain('scan-verdict-good');
   });
 
   it('recalls the parcel when the order system refunds its order after packing, until it is pulled back', async () => {

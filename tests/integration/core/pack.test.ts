@@ -293,6 +293,74 @@ describe('the packing bench', () => {
     expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ tone: 'good', message: 'verdict.pack.done' });
   });
 
+  it('checks a scanned-back shipping label against the parcel completed last: its SSCC or carrier barcode', async () => {
+    fixture = openCore({ random: () => 0.99 });
+    await atBench(fixture, DEMO.packer, 'pack');
+    const plain = findOrder(fixture.dataDir, `${NOT_ELECTRONICS} AND o.carrier_label IS NULL`);
+    const carried = findOrder(fixture.dataDir, `${NOT_ELECTRONICS} AND o.carrier_label IS NOT NULL`);
+    const packed = async (order: { number: string; items: Item[] }): Promise<void> => {
+      await scan(fixture!, order.number);
+      await scanAll(fixture!, order.items);
+      expect(await scan(fixture!, 'CMD:DONE')).toMatchObject({ message: 'verdict.pack.done' });
+    };
+    await packed(plain);
+    const db = inspectStation(fixture.dataDir);
+    const sscc = db
+      .prepare<[string], { sscc: string }>('SELECT sscc FROM packages WHERE order_number = ?')
+      .get(plain.number)!.sscc;
+    const carrier = JSON.parse(
+      db.prepare<[string], { carrier_label: string }>('SELECT carrier_label FROM orders WHERE id = ?').get(carried.id)!
+        .carrier_label,
+    ) as { trackingNumber: string; barcode: { data: string } };
+    db.close();
+    expect(sscc).toMatch(/^\d{18}$/);
+    // The GS1-128 of the label as a scanner without AIM ids sends it, and the bare SSCC.
+    expect(await scan(fixture, `00${sscc}`)).toMatchObject({
+      kind: 'pack',
+      tone: 'good',
+      message: 'verdict.pack.labelVerified',
+      params: { number: plain.number },
+    });
+    expect(await scan(fixture, sscc)).toMatchObject({ tone: 'good', message: 'verdict.pack.labelVerified' });
+
+    // The next parcel carries the carrier's label: the first parcel's label on it is refused loudly.
+    await packed(carried);
+    expect(await scan(fixture, `00${sscc}`)).toMatchObject({
+      tone: 'bad',
+      message: 'verdict.pack.labelOfOther',
+      params: { number: carried.number, other: plain.number },
+    });
+    expect(await scan(fixture, carrier.barcode.data)).toMatchObject({
+      tone: 'good',
+      message: 'verdict.pack.labelVerified',
+      params: { number: carried.number },
+    });
+    // A valid SSCC of no parcel here (another extension digit) is not this parcel's label either.
+    expect(await scan(fixture, '106141410000000002')).toMatchObject({
+      tone: 'bad',
+      message: 'verdict.pack.labelMismatch',
+      params: { number: carried.number },
+    });
+    // What is not a label stays "not recognised".
+    expect(await scan(fixture, 'HELLO-WORLD')).toMatchObject({ kind: 'unknown', tone: 'bad' });
+
+    const after = inspectStation(fixture.dataDir);
+    const rows = after
+      .prepare<[], { type: string; payload: string }>(
+        "SELECT type, payload FROM events WHERE type IN ('pack.label_verified', 'pack.label_mismatch') ORDER BY seq",
+      )
+      .all()
+      .map((r) => ({ type: r.type, ...(JSON.parse(r.payload) as Record<string, unknown>) }));
+    after.close();
+    expect(rows).toMatchObject([
+      { type: 'pack.label_verified', orderNumber: plain.number, by: 'sscc' },
+      { type: 'pack.label_verified', orderNumber: plain.number, code: sscc },
+      { type: 'pack.label_mismatch', orderNumber: carried.number, otherOrderNumber: plain.number },
+      { type: 'pack.label_verified', orderNumber: carried.number, by: 'carrier' },
+      { type: 'pack.label_mismatch', orderNumber: carried.number, otherPackageId: null },
+    ]);
+  });
+
   it('takes back the last unit with UNDO', async () => {
     fixture = openCore({ random: () => 0.99 });
     const order = findOrder(fixture.dataDir, NOT_ELECTRONICS);

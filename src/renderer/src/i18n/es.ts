@@ -459,6 +459,9 @@ export const es: Messages = {
       itemsLeft_other: 'Faltan {{count}} artículos por escanear.',
       weighFirst: 'Pesa antes el paquete.',
       weightFail: '{{grams}} g se aleja de los {{expected}} g esperados: revisa el paquete y pésalo de nuevo.',
+      labelVerified: 'Etiqueta comprobada: es la etiqueta del pedido {{number}}.',
+      labelMismatch: 'ETIQUETA EQUIVOCADA: no es la etiqueta del pedido {{number}}. Quítala.',
+      labelOfOther: 'ETIQUETA EQUIVOCADA: es la etiqueta del pedido {{other}}, no del {{number}}. Quítala.',
       qcRequired_one:
         'Control de calidad: {{count}} unidad pasa a un inspector. Deja el paquete en el estante de calidad.',
       qcRequired_other:
