@@ -238,6 +238,45 @@ describe('the packing bench in web mode, by scans alone', () => {
     for (const type of ['qc.defect_logged', 'qc.held', 'qc.reinspection', 'qc.released']) expect(types).toContain(type);
   });
 
+  it('shows the packing and QC benches at 1920×1080, accessible', async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    // The QC inspector may pack too: a parcel half scanned.
+    await scan(page, 'CMD:BENCH:PACK');
+    await waitFor('[data-screen="pack"]');
+    const target = order(`o.status = 'ready_to_pack' AND ${units(3)} AND ${noElectronics} AND o.number > 'NW10020'`);
+    await scan(page, target.number);
+    await waitFor('[data-screen="pack"][data-status="packing"]');
+    await scan(page, target.units[0]!.code);
+    await expectVerdict(/2 left/);
+    await screenshot(page, 'pack-1920');
+    await expectAccessible(page, 'pack-1920');
+    // Nothing runs off the side.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
+    await scan(page, 'CMD:CANCEL');
+    await waitFor('[data-screen="pack"][data-status="voided"]');
+
+    const inspected = order(
+      `o.status = 'ready_to_pack' AND o.brand_id = 'brand-lumen' AND ${units(1)} AND EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id AND p.category = 'electronics') AND NOT EXISTS (SELECT 1 FROM packages k WHERE k.order_id = o.id)`,
+    );
+    await scan(page, inspected.number);
+    await waitFor('[data-screen="pack"][data-status="packing"]');
+    await scan(page, inspected.units[0]!.code);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="pack-prompt"]')?.getAttribute('data-prompt') === 'serial',
+    );
+    await scan(page, 'SN-E2E-WIDE-1');
+    await scan(page, 'CMD:DONE');
+    await waitFor('[data-screen="pack"][data-status="qc_pending"]');
+    await scan(page, 'CMD:BENCH:QC');
+    await waitFor('[data-screen="qc"]');
+    await scan(page, inspected.number);
+    await waitFor('[data-testid="qc-prompt"][data-step="seal"]');
+    await screenshot(page, 'qc-1920');
+    await expectAccessible(page, 'qc-1920');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('had no uncaught error in the page', () => {
     expect(pageErrorsOf(page)).toEqual([]);
   });

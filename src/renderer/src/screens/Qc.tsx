@@ -89,7 +89,7 @@ function Commands({ view }: { view: QcView }) {
   if (view.round > 1) shown.push('release', 'reject');
   if (shown.length === 0) return null;
   return (
-    <div className="row action-row" role="group" aria-label={t('qc.actions')} data-testid="qc-commands">
+    <div className="row action-row qc-commands" role="group" aria-label={t('qc.actions')} data-testid="qc-commands">
       {shown.map((command) => (
         <button
           key={command}
