@@ -309,10 +309,12 @@ export class Core {
     });
     scan.command('print', (active, code) => printing.command(active, 'print', code));
     scan.command('reprint', (active, code) => printing.command(active, 'reprint', code));
+    const photos = new PhotoStore(db, dataDir);
     const qc = new QcService({
       db,
       events,
       policies,
+      photos,
       stationId: station.id,
       clock: this.#clock,
       ...(this.#options.random ? { random: this.#options.random } : {}),
@@ -342,7 +344,6 @@ export class Core {
       clock: this.#clock,
       refundChanged: (caseId, operatorId) => returns.reassessRefund(operatorId, caseId),
     });
-    const photos = new PhotoStore(db, dataDir);
     returns = new ReturnsService({
       db,
       events,

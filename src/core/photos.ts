@@ -50,6 +50,13 @@ export class PhotoStore {
     return { sha256, mime: format.mime };
   }
 
+  /** Whether a photo is stored here (recorded and its file present), so a record may cite it. */
+  has(sha256: string): boolean {
+    const row = this.#db.prepare<[string], { mime: string }>('SELECT mime FROM photos WHERE sha256 = ?').get(sha256);
+    const ext = row ? FORMATS.find((f) => f.mime === row.mime)?.ext : undefined;
+    return ext !== undefined && existsSync(this.path(sha256, ext));
+  }
+
   /** Where a photo's file lives. */
   path(sha256: string, ext: string): string {
     return join(this.#dir, sha256.slice(0, 2), `${sha256}.${ext}`);

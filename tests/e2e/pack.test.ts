@@ -120,6 +120,21 @@ describe('the packing bench in web mode, by scans alone', () => {
     // Bench, order, three items, DONE: six scans, no click (the test never clicks).
     expect(scans).toBe(6);
     await screenshot(page, 'pack-done');
+
+    // Optionally, the packer scans the printed label back: it is this parcel's.
+    const db = inspectStation(temp.dir);
+    const label = db
+      .prepare<[string], { sscc: string | null; carrier: string | null }>(
+        'SELECT p.sscc, o.carrier_label AS carrier FROM packages p JOIN orders o ON o.id = p.order_id WHERE p.order_number = ?',
+      )
+      .get(target.number)!;
+    db.close();
+    const printed = label.sscc
+      ? `00${label.sscc}`
+      : (JSON.parse(label.carrier!) as { barcode: { data: string } }).barcode.data;
+    await scan(page, printed);
+    await expectVerdict(new RegExp(`Label checked: it is the label of order ${target.number}`));
+    expect(await page.getAttribute('[data-testid="scan-verdict"]', 'class')).toContain('scan-verdict-good');
   });
 
   it('recalls the parcel when the order system refunds its order after packing, until it is pulled back', async () => {
@@ -191,6 +206,17 @@ describe('the packing bench in web mode, by scans alone', () => {
     await scan(page, 'CMD:FAIL'); // does not power on
     await waitFor('[data-testid="qc-hold"]');
     expect(await page.textContent('[data-testid="qc-holds"]')).toMatch(/E-POWER \(Critical\)/);
+    // The hold label was queued at once: the QC bench shows it as its last label, and the queue has it.
+    await page.waitForFunction((number) => {
+      const text = document.querySelector('[data-testid="last-label"]')?.textContent ?? '';
+      return text.includes('QC hold label') && text.includes(number);
+    }, target.number);
+    const holdJobs = inspectStation(temp.dir);
+    const holdLabels = holdJobs
+      .prepare<[], { title: string; bench: string }>("SELECT title, bench FROM print_jobs WHERE label_type = 'qc_hold'")
+      .all();
+    holdJobs.close();
+    expect(holdLabels).toEqual([{ title: `QC HOLD — DO NOT SHIP · ${target.number}`, bench: 'qc' }]);
     await screenshot(page, 'qc-held');
 
     await scan(page, target.number);
@@ -199,7 +225,9 @@ describe('the packing bench in web mode, by scans alone', () => {
     await scan(page, 'CMD:DONE');
     await scan(page, 'CMD:PASS');
     await scan(page, 'CMD:PASS');
-    await waitFor('[data-testid="qc-prompt"]');
+    await waitFor('[data-testid="qc-prompt"][data-step="photo"]');
+    await scan(page, 'CMD:SKIP'); // the optional photo
+    await page.waitForSelector('[data-testid="qc-unit"]', { state: 'detached' });
     await page.waitForFunction(() =>
       document.querySelector('[data-testid="qc-holds"]')?.textContent?.includes('No parcel on hold'),
     );
@@ -208,6 +236,45 @@ describe('the packing bench in web mode, by scans alone', () => {
     const types = eventTypes(db);
     db.close();
     for (const type of ['qc.defect_logged', 'qc.held', 'qc.reinspection', 'qc.released']) expect(types).toContain(type);
+  });
+
+  it('shows the packing and QC benches at 1920×1080, accessible', async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    // The QC inspector may pack too: a parcel half scanned.
+    await scan(page, 'CMD:BENCH:PACK');
+    await waitFor('[data-screen="pack"]');
+    const target = order(`o.status = 'ready_to_pack' AND ${units(3)} AND ${noElectronics} AND o.number > 'NW10020'`);
+    await scan(page, target.number);
+    await waitFor('[data-screen="pack"][data-status="packing"]');
+    await scan(page, target.units[0]!.code);
+    await expectVerdict(/2 left/);
+    await screenshot(page, 'pack-1920');
+    await expectAccessible(page, 'pack-1920');
+    // Nothing runs off the side.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
+    await scan(page, 'CMD:CANCEL');
+    await waitFor('[data-screen="pack"][data-status="voided"]');
+
+    const inspected = order(
+      `o.status = 'ready_to_pack' AND o.brand_id = 'brand-lumen' AND ${units(1)} AND EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id AND p.category = 'electronics') AND NOT EXISTS (SELECT 1 FROM packages k WHERE k.order_id = o.id)`,
+    );
+    await scan(page, inspected.number);
+    await waitFor('[data-screen="pack"][data-status="packing"]');
+    await scan(page, inspected.units[0]!.code);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="pack-prompt"]')?.getAttribute('data-prompt') === 'serial',
+    );
+    await scan(page, 'SN-E2E-WIDE-1');
+    await scan(page, 'CMD:DONE');
+    await waitFor('[data-screen="pack"][data-status="qc_pending"]');
+    await scan(page, 'CMD:BENCH:QC');
+    await waitFor('[data-screen="qc"]');
+    await scan(page, inspected.number);
+    await waitFor('[data-testid="qc-prompt"][data-step="seal"]');
+    await screenshot(page, 'qc-1920');
+    await expectAccessible(page, 'qc-1920');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('had no uncaught error in the page', () => {

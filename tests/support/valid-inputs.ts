@@ -29,6 +29,9 @@ export const VALID: Record<MethodName, Record<string, unknown>> = {
   'pack.cancel': { reason: 'damaged in picking' },
   'qc.current': {},
   'qc.answer': { stepId: 'power', answer: { type: 'measured', value: 3.7 } },
+  'qc.photo': {
+    base64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==',
+  },
   'qc.defect': { code: 'E-POWER', severity: 'major', note: 'no boot' },
   'qc.holds': {},
   'qc.defectCodes': {},

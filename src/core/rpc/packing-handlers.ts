@@ -28,6 +28,7 @@ export function packingHandlers(deps: {
     'pack.cancel': ({ reason }) => pack.cancel(active(), reason),
     'qc.current': () => qc.current(),
     'qc.answer': ({ stepId, answer }) => qc.answer(active(), stepId, answer),
+    'qc.photo': ({ base64 }) => qc.photo(base64),
     'qc.defect': ({ code, severity, note, photoSha256 }) =>
       qc.defect(active(), code, severity, note ?? null, photoSha256 ?? null),
     'qc.holds': () => qc.holds(),

@@ -1,9 +1,16 @@
+import type { Classification } from '#shared/barcode/classify';
 import type { PackRecall, PackView } from '#shared/contract/pack';
 import type { Verdict } from '#shared/contract/scan';
 import type { Settings } from '#shared/domain/settings';
 import { checkWeight, DEFAULT_WEIGHT_TOLERANCE } from '#shared/policy/weight';
 import type { Db } from '../db/connection';
-import { packingQueries, type PackageRow, type PackingQueries, type PackOrder } from '../db/queries/packing';
+import {
+  packingQueries,
+  type PackageRow,
+  type PackingQueries,
+  type PackOrder,
+  type ShippedLabel,
+} from '../db/queries/packing';
 import type { PolicyStore } from '../db/queries/policies';
 import type { EventLog } from '../events/log';
 import { BenchError } from '../util/errors';
@@ -19,6 +26,8 @@ const RECALL_DAYS = 30;
 const DAY = 86_400_000;
 /** A second parcel of the same order within this time asks the packer to confirm. */
 const SECOND_SHIPMENT_MS = 30 * 86_400_000;
+/** How many of the station's latest parcels a scanned-back label is looked for among. */
+const LABEL_LOOKBACK = 500;
 
 export type PackDeps = {
   db: Db;
@@ -70,6 +79,10 @@ export class PackService {
       return this.#open(active, classified.subject, code);
     }
     if (!open) {
+      if (classified.kind === 'unknown' && classified.reading) {
+        const checked = this.#labelBack(active, classified.reading, code);
+        if (checked) return checked;
+      }
       if (classified.kind === 'product' || classified.kind === 'command')
         return bad('verdict.pack.scanOrderFirst', {}, code);
       return null;
@@ -138,6 +151,50 @@ export class PackService {
     );
     this.#deps.changed(this.current());
     return info('verdict.pack.pulledBack', { number: recall.orderNumber, status: recall.orderStatus }, code);
+  }
+
+  /**
+   * The packer scanned a shipping label back after DONE (optional): its SSCC or the carrier's
+   * tracking barcode is compared with the label of the parcel completed last here. The same
+   * parcel is a good verdict; another parcel's label — or any SSCC or tracking number that is
+   * not this parcel's — a loud bad one, before the wrong label leaves on the parcel. Anything
+   * that is not a label is left to the general "not recognised" (null).
+   */
+  #labelBack(active: ActiveSession, reading: Classification, code: string): Verdict | null {
+    const recent = this.#q.recentDone(this.#deps.stationId, LABEL_LOOKBACK);
+    if (recent.length === 0) return null;
+    const scanned = labelKeysOfScan(reading);
+    const matches = (parcel: ShippedLabel): boolean => labelKeysOf(parcel).some((key) => scanned.has(key));
+    const last = recent.reduce((a, b) => (b.completedAt > a.completedAt ? b : a));
+    if (matches(last)) {
+      this.#write(() =>
+        this.#deps.events.append({
+          type: 'pack.label_verified',
+          operatorId: active.operator.id,
+          subject: last.id,
+          payload: { orderNumber: last.orderNumber, code: reading.code, by: last.sscc ? 'sscc' : 'carrier' },
+        }),
+      );
+      return good('verdict.pack.labelVerified', { number: last.orderNumber }, code);
+    }
+    const other = recent.find((parcel) => parcel.id !== last.id && matches(parcel)) ?? null;
+    if (!other && !isLabelShaped(reading)) return null;
+    this.#write(() =>
+      this.#deps.events.append({
+        type: 'pack.label_mismatch',
+        operatorId: active.operator.id,
+        subject: last.id,
+        payload: {
+          orderNumber: last.orderNumber,
+          code: reading.code,
+          otherPackageId: other?.id ?? null,
+          otherOrderNumber: other?.orderNumber ?? null,
+        },
+      }),
+    );
+    return other
+      ? bad('verdict.pack.labelOfOther', { number: last.orderNumber, other: other.orderNumber }, code)
+      : bad('verdict.pack.labelMismatch', { number: last.orderNumber }, code);
   }
 
   /** Records the parcel weight and checks it against what it should weigh. */
@@ -441,6 +498,8 @@ export class PackService {
           weightOutcome: open.weight_outcome,
           expectedWeightG: open.expected_weight_g,
           qc,
+          // The QC inspection's photos (photo steps, defects), by sha256: evidence of what left.
+          qcPhotos: this.#deps.qc.photos(open.id),
           packerId: open.packer_id,
           stationId: open.station_id,
         },
@@ -556,6 +615,38 @@ export class PackService {
       completedAt: row.completed_at,
     };
   }
+}
+
+/** What a parcel's shipping label carries that a scan of it can give back. */
+function labelKeysOf(parcel: ShippedLabel): string[] {
+  const keys: string[] = [];
+  if (parcel.sscc) keys.push(parcel.sscc);
+  if (parcel.carrierLabel) {
+    try {
+      const carrier = JSON.parse(parcel.carrierLabel) as { trackingNumber?: string; barcode?: { data?: string } };
+      if (carrier.trackingNumber) keys.push(carrier.trackingNumber);
+      if (carrier.barcode?.data) keys.push(carrier.barcode.data);
+    } catch {
+      // A carrier label that is not JSON prints nothing to compare with.
+    }
+  }
+  return keys;
+}
+
+/** What a scanned label may be: the code as read, its SSCC, its tracking number. */
+function labelKeysOfScan(reading: Classification): Set<string> {
+  const keys = new Set([reading.code]);
+  const shape = reading.reading;
+  if (shape.kind === 'sscc') keys.add(shape.sscc);
+  if (shape.kind === 'gs1' && shape.data.sscc) keys.add(shape.data.sscc);
+  if (shape.kind === 'tracking') keys.add(shape.tracking.number);
+  return keys;
+}
+
+/** An SSCC or a carrier tracking number: a shipping label, whoever's it is. */
+function isLabelShaped(reading: Classification): boolean {
+  const shape = reading.reading;
+  return shape.kind === 'sscc' || shape.kind === 'tracking' || (shape.kind === 'gs1' && shape.data.sscc !== null);
 }
 
 function good(message: string, params: Verdict['params'], code: string): Verdict {

@@ -5,7 +5,10 @@ import {
   checklistFor,
   evaluateChecklist,
   evaluateStep,
+  isFinished,
   isSampled,
+  isSkippable,
+  nextStep,
   type Checklist,
   type DefectSeverity,
   type StepAnswer,
@@ -22,6 +25,7 @@ import {
 import type { PolicyStore } from '../db/queries/policies';
 import { qcQueries, type QcQueries } from '../db/queries/qc';
 import type { EventLog } from '../events/log';
+import type { PhotoStore } from '../photos';
 import { BenchError } from '../util/errors';
 import { ulid } from '../util/ulid';
 import { verdict, type ScanContext } from './scan';
@@ -31,6 +35,8 @@ export type QcDeps = {
   db: Db;
   events: EventLog;
   policies: PolicyStore;
+  /** Where photos of photo steps and defects are stored, by content. */
+  photos: PhotoStore;
   stationId: string;
   clock: () => number;
   /** A draw in [0, 1) for percentage sampling; injected so tests can fix it. */
@@ -165,19 +171,51 @@ export class QcService {
     return this.#deps.policies.one('defects')?.defects ?? [];
   }
 
+  /**
+   * The photos of a parcel's inspections — photo steps and defects, every round — by sha256:
+   * part of its outbound fingerprint.
+   */
+  photos(packageId: string): string[] {
+    const found: string[] = [];
+    for (const inspection of this.#q.ofPackage(packageId)) {
+      for (const answer of Object.values(JSON.parse(inspection.answers) as Record<string, StepAnswer>))
+        if (answer.type === 'photo') found.push(answer.sha256);
+    }
+    for (const defect of this.#q.packageDefects(packageId)) if (defect.photo_sha256) found.push(defect.photo_sha256);
+    return [...new Set(found)];
+  }
+
+  /**
+   * Stores a photo taken at this bench (for a photo step or a defect) and gives its sha256; the
+   * answer or the defect that cites it is the record. Only while an inspection is open here, or
+   * just finished by a FAIL (its defect may still get a photo).
+   */
+  photo(base64: string): { sha256: string; mime: string; bytes: number } {
+    const current = this.#q.claimedAt(this.#deps.stationId) ?? (this.#last ? this.#q.byId(this.#last) : null);
+    if (!current) throw new BenchError('NOT_FOUND', 'No inspection is open on this bench: scan an order.');
+    const bytes = Buffer.from(base64, 'base64');
+    const { sha256, mime } = this.#deps.photos.put(bytes, this.#deps.clock());
+    return { sha256, mime, bytes: bytes.length };
+  }
+
   /** Reads a scan made at the QC bench. */
   scan({ active, code, classified }: ScanContext): Verdict | null {
     if (classified.kind === 'order') return this.#take(active, classified.subject, code);
     if (classified.kind !== 'command') return null;
     const name = classified.command.name;
     if (name === 'release' || name === 'reject') return this.#decide(active, name, code);
-    if (name !== 'pass' && name !== 'fail' && name !== 'done') return bad('verdict.commandNotHere', {}, code);
+    if (name !== 'pass' && name !== 'fail' && name !== 'done' && name !== 'skip')
+      return bad('verdict.commandNotHere', {}, code);
     const current = this.#q.claimedAt(this.#deps.stationId);
     if (!current) return bad('verdict.qc.scanOrderFirst', {}, code);
     const answer: StepAnswer = { type: name };
     const step = this.#currentStep(current);
     if (!step) return bad('verdict.commandNotHere', {}, code);
-    const fits = (step.type === 'pass_fail' && name !== 'done') || (step.type === 'instruction' && name === 'done');
+    if (name === 'skip' && !isSkippable(step)) return bad('verdict.qc.cannotSkip', { step: step.text }, code);
+    const fits =
+      name === 'skip' ||
+      (step.type === 'pass_fail' && name !== 'done') ||
+      (step.type === 'instruction' && name === 'done');
     if (!fits) return bad('verdict.qc.answerNeeded', { step: step.text }, code);
     const result = this.answer(active, step.id, answer);
     if (name === 'fail') return bad('verdict.qc.failed', { step: step.text }, code);
@@ -193,6 +231,9 @@ export class QcService {
     const checklist = this.#checklist(current);
     const step = checklist.steps.find((s) => s.id === stepId);
     if (!step) throw new BenchError('BAD_INPUT', `The checklist ${checklist.id} has no step ${stepId}.`);
+    if (answer.type === 'skip' && !isSkippable(step))
+      throw new BenchError('BAD_INPUT', `The step "${step.text}" is required: it cannot be skipped.`);
+    if (answer.type === 'photo') this.#requirePhoto(answer.sha256);
     const answers = JSON.parse(current.answers) as Record<string, StepAnswer>;
     answers[stepId] = answer;
     const stepResult = evaluateStep(step, answer);
@@ -213,7 +254,7 @@ export class QcService {
       if (stepResult.status === 'fail' && stepResult.defectCode) {
         this.#logDefect(active, current, stepResult.defectCode, undefined, null, null, stepId);
       }
-      if (result.outcome === 'incomplete') return;
+      if (!isFinished(checklist, answers)) return;
       const status = result.outcome === 'pass' ? 'passed' : 'failed';
       this.#q.finish(current.id, status, JSON.stringify(result), now, active.operator.id);
       this.#deps.events.append({
@@ -251,10 +292,17 @@ export class QcService {
     if (!current) throw new BenchError('NOT_FOUND', 'No inspection is open on this bench: scan an order.');
     if (!this.defectCodes().some((d) => d.code === code))
       throw new BenchError('BAD_INPUT', `Unknown defect code ${code}.`);
+    if (photo !== null) this.#requirePhoto(photo);
     this.#write(() => this.#logDefect(active, current, code, severity, note, photo, null));
     const view = this.current();
     this.#deps.changed(view);
     return view;
+  }
+
+  /** A record may cite only a photo stored here: a hash of nothing would be evidence of nothing. */
+  #requirePhoto(sha256: string): void {
+    if (!this.#deps.photos.has(sha256))
+      throw new BenchError('BAD_INPUT', `No photo ${sha256.slice(0, 12)}… is stored at this station: take it first.`);
   }
 
   #logDefect(
@@ -386,22 +434,19 @@ export class QcService {
     const packageId = this.#focus ?? this.#q.claimedAt(this.#deps.stationId)?.package_id ?? null;
     const pkg = packageId ? this.#packing.byId(packageId) : null;
     if (!pkg || pkg.status !== 'qc_hold') return bad('verdict.qc.noHold', {}, code);
-    const latest = latestPerUnit(this.#q.ofPackage(pkg.id));
-    const failedRound = Math.max(0, ...latest.filter((i) => i.status === 'failed').map((i) => i.round));
+    const inspections = this.#q.ofPackage(pkg.id);
+    // The round that failed: scanning the held order has usually opened a re-inspection round
+    // since, so it is not the latest one.
+    const failedRound = Math.max(0, ...inspections.filter((i) => i.status === 'failed').map((i) => i.round));
+    const status = decision === 'release' ? 'released' : 'rejected';
     const now = this.#deps.clock();
     this.#write(() => {
-      // Pending re-inspections of this parcel are closed by the decision.
-      for (const inspection of latest.filter((i) => i.status === 'pending')) {
-        this.#q.finish(inspection.id, 'failed', JSON.stringify({ closedBy: decision }), now, active.operator.id);
+      // Pending re-inspections of this parcel are closed by the decision, and say so: a released
+      // parcel counts its units as released, not as failed.
+      for (const inspection of latestPerUnit(inspections).filter((i) => i.status === 'pending')) {
+        this.#q.finish(inspection.id, status, JSON.stringify({ closedBy: decision }), now, active.operator.id);
       }
-      this.#q.decide(
-        pkg.id,
-        failedRound,
-        decision === 'release' ? 'released' : 'rejected',
-        active.operator.id,
-        now,
-        decision,
-      );
+      this.#q.decide(pkg.id, failedRound, status, active.operator.id, now, decision);
       this.#packing.setStatus(
         pkg.id,
         decision === 'release' ? 'ready' : 'rejected',
@@ -432,9 +477,7 @@ export class QcService {
   }
 
   #currentStep(inspection: InspectionRow): Checklist['steps'][number] | null {
-    const checklist = this.#checklist(inspection);
-    const answers = JSON.parse(inspection.answers) as Record<string, StepAnswer>;
-    return checklist.steps.find((step) => evaluateStep(step, answers[step.id]).status === 'missing') ?? null;
+    return nextStep(this.#checklist(inspection), JSON.parse(inspection.answers) as Record<string, StepAnswer>);
   }
 
   #view(row: InspectionRow): QcView {
@@ -464,14 +507,19 @@ export class QcService {
           nominal: step.type === 'measurement' ? step.nominal : null,
           tolerance: step.type === 'measurement' ? step.tolerance : null,
           required: step.type === 'photo' || step.type === 'note' ? step.required : true,
-          status: result.status,
-          detail: result.detail,
+          // An optional step not answered yet is still to do (it is asked, to take or to SKIP).
+          status: answers[step.id] === undefined ? 'missing' : result.status,
+          detail: answers[step.id] === undefined ? '' : result.detail,
         };
       }),
       currentStep: current?.id ?? null,
-      defects: this.#q
-        .defects(row.id)
-        .map((d) => ({ code: d.code, severity: d.severity, note: d.note, stepId: d.step_id })),
+      defects: this.#q.defects(row.id).map((d) => ({
+        code: d.code,
+        severity: d.severity,
+        note: d.note,
+        stepId: d.step_id,
+        photoSha256: d.photo_sha256,
+      })),
       remainingUnits: Math.max(0, this.summary(row.package_id).pending - 1),
     };
   }

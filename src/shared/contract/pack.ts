@@ -106,6 +106,8 @@ export const qcViewSchema = z.object({
       severity: z.enum(DEFECT_SEVERITIES),
       note: z.string().nullable(),
       stepId: z.string().nullable(),
+      /** The sha256 of the defect's photo, when one was taken. */
+      photoSha256: z.string().nullable(),
     }),
   ),
   /** Other units of the same parcel still waiting for inspection. */
@@ -127,7 +129,11 @@ export const stepAnswerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('measured'), value: z.number().finite() }),
   z.strictObject({ type: z.literal('photo'), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   z.strictObject({ type: z.literal('note'), text: z.string().min(1).max(1000) }),
+  z.strictObject({ type: z.literal('skip') }),
 ]);
+
+/** A photo's content hash, as qc.photo gives it and qc.answer / qc.defect cite it. */
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
 
 export const packMethods = {
   'pack.current': method({
@@ -180,21 +186,27 @@ export const qcMethods = {
     activity: false,
   }),
   'qc.answer': method({
-    summary: 'Answer a step of the checklist (a measurement, a note, a photo; PASS/FAIL/DONE barcodes do the rest).',
+    summary:
+      'Answer a step of the checklist (a measurement, a note, a photo stored by qc.photo, a skip of an optional step; PASS/FAIL/DONE/SKIP barcodes do the rest).',
     input: z.strictObject({ stepId: z.string().min(1).max(64), answer: stepAnswerSchema }),
     output: qcViewSchema.nullable(),
     access: QC_ROLES,
   }),
+  'qc.photo': method({
+    summary:
+      'A photo taken at the QC bench (for a photo step or a defect): a JPEG, PNG or WebP of at most 6 MB, stored by its sha256, which qc.answer and qc.defect then cite.',
+    input: z.strictObject({ base64: z.string().min(8).max(8_500_000) }),
+    output: z.object({ sha256: sha256Schema, mime: z.string(), bytes: z.number().int() }),
+    access: QC_ROLES,
+  }),
   'qc.defect': method({
-    summary: 'Log a defect on the open inspection: code from the list, severity, note, photo.',
+    summary:
+      'Log a defect on the open inspection: code from the list, severity, note, and a photo already stored by qc.photo.',
     input: z.strictObject({
       code: z.string().min(2).max(24),
       severity: z.enum(DEFECT_SEVERITIES).optional(),
       note: z.string().max(1000).optional(),
-      photoSha256: z
-        .string()
-        .regex(/^[0-9a-f]{64}$/)
-        .optional(),
+      photoSha256: sha256Schema.optional(),
     }),
     output: qcViewSchema.nullable(),
     access: QC_ROLES,

@@ -57,7 +57,9 @@ export type StepAnswer =
   | { type: 'fail' }
   | { type: 'measured'; value: number }
   | { type: 'photo'; sha256: string }
-  | { type: 'note'; text: string };
+  | { type: 'note'; text: string }
+  /** An optional photo or note step left out on purpose (the SKIP barcode). */
+  | { type: 'skip' };
 
 export type StepResult = {
   stepId: string;
@@ -131,11 +133,41 @@ export function evaluateStep(step: ChecklistStep, answer: StepAnswer | undefined
     }
     case 'photo':
       if (answer?.type === 'photo') return result('pass', `photo ${answer.sha256.slice(0, 12)}`);
-      return step.required ? result('missing', 'no photo') : result('pass', 'no photo (optional)');
+      if (step.required) return result('missing', 'no photo');
+      return result('pass', answer?.type === 'skip' ? 'skipped (optional)' : 'no photo (optional)');
     case 'note':
       if (answer?.type === 'note' && answer.text.trim()) return result('pass', 'noted');
-      return step.required ? result('missing', 'no note') : result('pass', 'no note (optional)');
+      if (step.required) return result('missing', 'no note');
+      return result('pass', answer?.type === 'skip' ? 'skipped (optional)' : 'no note (optional)');
   }
+}
+
+/** Whether a step may be left out with SKIP: only an optional photo or note. */
+export function isSkippable(step: ChecklistStep): boolean {
+  return (step.type === 'photo' || step.type === 'note') && !step.required;
+}
+
+/**
+ * The step the inspector is asked next: the first one without a fitting answer. An optional
+ * photo or note is asked too — the inspector takes it or SKIPs it — so it is never passed over
+ * unseen. Null when every step has its answer.
+ */
+export function nextStep(checklist: Checklist, answers: Readonly<Record<string, StepAnswer>>): ChecklistStep | null {
+  return (
+    checklist.steps.find((step) => {
+      const answer = answers[step.id];
+      return answer === undefined || evaluateStep(step, answer).status === 'missing';
+    }) ?? null
+  );
+}
+
+/**
+ * Whether an inspection is over: at its first failure (a failed step decides the outcome), or
+ * when it passes and every step — optional ones included — has been answered or skipped.
+ */
+export function isFinished(checklist: Checklist, answers: Readonly<Record<string, StepAnswer>>): boolean {
+  const { outcome } = evaluateChecklist(checklist, answers);
+  return outcome === 'fail' || (outcome === 'pass' && nextStep(checklist, answers) === null);
 }
 
 /**

@@ -4,10 +4,14 @@ import {
   checklistSchema,
   evaluateChecklist,
   evaluateStep,
+  isFinished,
   isSampled,
+  isSkippable,
+  nextStep,
   withinTolerance,
   type Checklist,
   type ChecklistStep,
+  type StepAnswer,
 } from '#shared/policy/checklist';
 
 const measure: ChecklistStep = {
@@ -117,6 +121,32 @@ describe('checklist evaluation', () => {
 
   it('a failure outranks a missing answer', () => {
     expect(evaluateChecklist(checklist, { p: { type: 'fail' } }).outcome).toBe('fail');
+  });
+
+  it('asks every step in order, optional ones too, until each is answered or skipped', () => {
+    const cases: [string, Record<string, StepAnswer>, string | null, boolean][] = [
+      ['nothing answered', {}, 'i', false],
+      ['first two answered', { i: all.i, p: all.p }, 'm', false],
+      ['required ones answered: the optional note is asked', all, 'n', false],
+      ['the optional note skipped', { ...all, n: { type: 'skip' } }, null, true],
+      ['the optional note written', { ...all, n: { type: 'note', text: 'fine' } }, null, true],
+      ['a failure ends it with steps unanswered', { i: all.i, p: { type: 'fail' } }, 'm', true],
+      ['a required photo cannot be skipped', { ...all, ph: { type: 'skip' }, n: { type: 'skip' } }, 'ph', false],
+      ['a skip on a pass/fail step is no answer', { ...all, p: { type: 'skip' }, n: { type: 'skip' } }, 'p', false],
+    ];
+    for (const [name, answers, next, finished] of cases) {
+      expect({ name, next: nextStep(checklist, answers)?.id ?? null }).toEqual({ name, next });
+      expect({ name, finished: isFinished(checklist, answers) }).toEqual({ name, finished });
+    }
+  });
+
+  it('skips only an optional photo or note', () => {
+    expect(checklist.steps.filter(isSkippable).map((s) => s.id)).toEqual(['n']);
+    expect(evaluateStep(checklist.steps[4]!, { type: 'skip' })).toMatchObject({
+      status: 'pass',
+      detail: 'skipped (optional)',
+    });
+    expect(evaluateStep(checklist.steps[3]!, { type: 'skip' }).status).toBe('missing');
   });
 
   it('an answer of the wrong kind counts as missing', () => {

@@ -54,6 +54,15 @@ export type PackageRow = {
   sscc: string | null;
 };
 
+/** A completed parcel and what its shipping label carries: its SSCC, or the order's carrier label (JSON). */
+export type ShippedLabel = {
+  id: string;
+  orderNumber: string;
+  completedAt: number;
+  sscc: string | null;
+  carrierLabel: string | null;
+};
+
 export type UnitRow = {
   package_id: string;
   unit_no: number;
@@ -103,6 +112,13 @@ export function packingQueries(db: Db) {
     'SELECT * FROM packages WHERE station_id = ? ORDER BY opened_at DESC, rowid DESC LIMIT 1',
   );
   const byId = db.prepare<[string], PackageRow>('SELECT * FROM packages WHERE id = ?');
+  // Newest first by the station's index (0140); a parcel back from QC was opened earlier, so the
+  // caller orders by completion.
+  const recentDone = db.prepare<[string, number], ShippedLabel>(
+    `SELECT p.id, p.order_number AS orderNumber, p.completed_at AS completedAt, p.sscc, o.carrier_label AS carrierLabel
+       FROM packages p LEFT JOIN orders o ON o.id = p.order_id
+      WHERE p.station_id = ? AND p.status = 'done' ORDER BY p.opened_at DESC LIMIT ?`,
+  );
   const ofOrder = db.prepare<[string], PackageRow>('SELECT * FROM packages WHERE order_id = ? ORDER BY opened_at DESC');
   const units = db.prepare<[string], UnitRow>(
     'SELECT * FROM package_units WHERE package_id = ? AND removed = 0 ORDER BY unit_no',
@@ -155,6 +171,8 @@ export function packingQueries(db: Db) {
     openAt: (stationId: string): PackageRow | null => openAt.get(stationId) ?? null,
     latestAt: (stationId: string): PackageRow | null => latestAt.get(stationId) ?? null,
     byId: (id: string): PackageRow | null => byId.get(id) ?? null,
+    /** The station's latest completed parcels (at most `limit`) with what their shipping label carries. */
+    recentDone: (stationId: string, limit: number): ShippedLabel[] => recentDone.all(stationId, limit),
     ofOrder: (orderId: string): PackageRow[] => ofOrder.all(orderId),
     units: (packageId: string): UnitRow[] => units.all(packageId),
     nextUnitNo: (packageId: string): number => nextUnit.get(packageId)!.n,

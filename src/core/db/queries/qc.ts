@@ -86,7 +86,13 @@ export function qcQueries(db: Db) {
     setAnswers: (id: string, answers: string): void => {
       setAnswers.run(answers, id);
     },
-    finish: (id: string, status: 'passed' | 'failed', result: string, at: number, inspectorId: string): void => {
+    finish: (
+      id: string,
+      status: 'passed' | 'failed' | 'released' | 'rejected',
+      result: string,
+      at: number,
+      inspectorId: string,
+    ): void => {
       finish.run(status, result, at, inspectorId, id);
     },
     /** Marks the failed inspections of a round released or rejected. */

@@ -178,13 +178,18 @@ export function Pack() {
                 </button>
               </form>
               <div className="row action-row">
-                <button type="button" className="button-primary" onClick={() => void done()}>
+                <button type="button" className="button-primary" aria-keyshortcuts="F2" onClick={() => void done()}>
                   {t('pack.done')}
                 </button>
-                <button type="button" className="button-secondary" onClick={() => void undo()}>
+                <button type="button" className="button-secondary" aria-keyshortcuts="F3" onClick={() => void undo()}>
                   {t('pack.undo')}
                 </button>
-                <button type="button" className="button-secondary" onClick={() => void cancel(t('pack.cancelReason'))}>
+                <button
+                  type="button"
+                  className="button-secondary"
+                  aria-keyshortcuts="F4"
+                  onClick={() => void cancel(t('pack.cancelReason'))}
+                >
                   {t('pack.cancel')}
                 </button>
               </div>

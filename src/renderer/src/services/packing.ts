@@ -13,6 +13,7 @@ export const packService = {
 export const qcService = {
   current: () => callCore('qc.current', {}),
   answer: (input: MethodInput<'qc.answer'>) => callCore('qc.answer', input),
+  photo: (base64: string) => callCore('qc.photo', { base64 }),
   defect: (input: MethodInput<'qc.defect'>) => callCore('qc.defect', input),
   holds: () => callCore('qc.holds', {}),
   defectCodes: () => callCore('qc.defectCodes', {}),

@@ -64,7 +64,16 @@ type QcState = {
   changed: (view: QcView | null) => void;
   measure: (stepId: string, value: number) => Promise<void>;
   note: (stepId: string, text: string) => Promise<void>;
-  logDefect: (code: string, severity: 'minor' | 'major' | 'critical', note: string) => Promise<void>;
+  /** The photo of a photo step: stored first, then given as the step's answer. */
+  stepPhoto: (stepId: string, base64: string) => Promise<void>;
+  /** Stores a photo (for a defect about to be logged); its sha256, or null when it was refused. */
+  storePhoto: (base64: string) => Promise<string | null>;
+  logDefect: (
+    code: string,
+    severity: 'minor' | 'major' | 'critical',
+    note: string,
+    photoSha256: string | null,
+  ) => Promise<void>;
 };
 
 /** The inspection on this QC bench, the parcels on hold, and the defect codes. */
@@ -98,8 +107,27 @@ export const useQcStore = create<QcState>()((set, get) => {
     },
     measure: (stepId, value) => apply(qcService.answer({ stepId, answer: { type: 'measured', value } })),
     note: (stepId, text) => apply(qcService.answer({ stepId, answer: { type: 'note', text } })),
-    logDefect: async (code, severity, note) => {
-      await apply(qcService.defect(note ? { code, severity, note } : { code, severity }));
+    stepPhoto: async (stepId, base64) => {
+      const sha256 = await get().storePhoto(base64);
+      if (sha256) await apply(qcService.answer({ stepId, answer: { type: 'photo', sha256 } }));
+    },
+    storePhoto: async (base64) => {
+      const stored = await qcService.photo(base64);
+      if (!stored.ok) {
+        set({ error: stored.error });
+        return null;
+      }
+      return stored.value.sha256;
+    },
+    logDefect: async (code, severity, note, photoSha256) => {
+      await apply(
+        qcService.defect({
+          code,
+          severity,
+          ...(note ? { note } : {}),
+          ...(photoSha256 ? { photoSha256 } : {}),
+        }),
+      );
       if (get().error === null) await refreshHolds();
     },
   };
