@@ -20,6 +20,30 @@ export function hostStatus(
   return `${STX}${one}${ETX}\r\n${STX}${two}${ETX}\r\n${STX}${three}${ETX}\r\n`;
 }
 
+/** The raw (JetDirect) port of a Zebra. */
+export const ZEBRA_PORT = 9100;
+
+/**
+ * Listens on 127.0.0.1:port; false when the port is in use (or may not be used), so the caller
+ * falls back. Any other error is thrown.
+ */
+async function listen(server: Server, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', listening);
+      if (port !== 0 && (error.code === 'EADDRINUSE' || error.code === 'EACCES')) resolve(false);
+      else reject(error);
+    };
+    const listening = (): void => {
+      server.off('error', failed);
+      resolve(true);
+    };
+    server.once('error', failed);
+    server.once('listening', listening);
+    server.listen(port, '127.0.0.1');
+  });
+}
+
 /**
  * A loopback stand-in for a Zebra on port 9100: it records every byte it receives and answers
  * `~HS` as its mode says (silent like a printer out of paper, or reporting a fault).
@@ -31,16 +55,29 @@ export class FakeZebra {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
 
+  #requested: number | null = null;
+
   private constructor(server: Server) {
     this.#server = server;
   }
 
-  static async start(): Promise<FakeZebra> {
+  /**
+   * Listens on 127.0.0.1:`port` — 9100, a Zebra's raw port, as issue 6 asks — or, when that port
+   * is taken (another test file running at the same time, another engineer's run on this
+   * machine), on a port the system picks. Tests read `port` and never assume 9100.
+   */
+  static async start(port = ZEBRA_PORT): Promise<FakeZebra> {
     const server = createServer();
     const zebra = new FakeZebra(server);
+    zebra.#requested = port;
     server.on('connection', (socket) => zebra.#accept(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    if (!(await listen(server, port))) await listen(server, 0);
     return zebra;
+  }
+
+  /** Whether the fake got the port it asked for (false: it fell back to a random one). */
+  get onRequestedPort(): boolean {
+    return this.#requested === this.port;
   }
 
   get port(): number {
