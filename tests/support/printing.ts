@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { MethodOutput } from '#shared/contract/index';
+import type { SystemPrinterInfo } from '#shared/contract/printing';
+import { TransportError, type SystemPrinter } from '../../src/core/printing/transport';
 import { DEMO, type CoreFixture } from './core-fixture';
 import { inspectStation } from './db';
 
@@ -179,4 +181,40 @@ export async function packOrder(
 /** The jobs of the station, oldest first. */
 export async function jobs(f: CoreFixture): Promise<MethodOutput<'print.jobs'>['jobs']> {
   return (await f.ok('print.jobs', { limit: 200 })).jobs.reverse();
+}
+
+/** What the fake system printer was asked to print. */
+export type SystemPrint = Parameters<SystemPrinter['print']>[1] & { pdf: Buffer };
+
+/**
+ * A stand-in for the Electron host's system printers (the relay to main): the printers it lists,
+ * every PDF it was given, and the failure the next prints end with (`failWith`), if any.
+ */
+export class FakeSystemPrinter implements SystemPrinter {
+  printers: SystemPrinterInfo[] = [
+    { name: 'ZDesigner ZD421-203dpi ZPL', displayName: 'Zebra ZD421', description: 'ZD421', isDefault: false },
+    { name: '\\\\print01\\Office laser', displayName: 'Office laser', description: 'HP M404', isDefault: true },
+  ];
+  readonly prints: SystemPrint[] = [];
+  failWith: TransportError | null = null;
+  listFails: TransportError | null = null;
+
+  list(): Promise<SystemPrinterInfo[]> {
+    if (this.listFails) return Promise.reject(this.listFails);
+    return Promise.resolve(this.printers.map((printer) => ({ ...printer })));
+  }
+
+  print(pdf: Buffer, options: Parameters<SystemPrinter['print']>[1]): Promise<void> {
+    this.prints.push({ pdf, ...options });
+    return this.failWith ? Promise.reject(this.failWith) : Promise.resolve();
+  }
+}
+
+/** A failure as main reports it for a cancelled job: nothing printed, worth trying again. */
+export function systemCancelled(deviceName: string): TransportError {
+  return new TransportError(
+    'SYSTEM_PRINT_FAILED',
+    `The print job on ${deviceName} was cancelled: check the printer (paper, ribbon, head), then retry.`,
+    { retryable: true, sent: false },
+  );
 }
