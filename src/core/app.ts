@@ -301,6 +301,7 @@ export class Core {
       queue: printQueue,
       renderer,
       cups,
+      system: this.#options.systemPrinter ?? null,
       clock: this.#clock,
       log,
       stationName: station.name,

@@ -3,7 +3,8 @@ import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, session, utility
 import { CoreSupervisor } from './core-supervisor';
 import { logMain } from './log';
 import { hardenContents, hardenSession } from './security';
-import { mainWindowOptions } from './window';
+import { MainSystemPrinter, serveSystemPrinter } from './system-printer';
+import { mainWindowOptions, printWindowOptions } from './window';
 import { isAppFrame } from './trusted';
 import { guardScans } from './scan-guard';
 
@@ -31,12 +32,33 @@ if (app.requestSingleInstanceLock()) {
 function runPrimary(): void {
   const dataDir = process.env.BENCHLINE_DATA_DIR ?? app.getPath('userData');
 
+  // Hidden windows that hold a label's PDF while it prints: never the app's window.
+  const printWindows = new Set<number>();
+  const appWindows = (): BrowserWindow[] =>
+    BrowserWindow.getAllWindows().filter((window) => !printWindows.has(window.id));
+
+  // System printers (Windows) for the core, which asks over its own port: main prints.
+  const systemPrinter = new MainSystemPrinter({
+    createWindow: () => {
+      const window = new BrowserWindow(printWindowOptions());
+      const id = window.id;
+      printWindows.add(id);
+      window.on('closed', () => printWindows.delete(id));
+      return window;
+    },
+    anyContents: () => appWindows().find((window) => !window.isDestroyed())?.webContents ?? null,
+    log: logMain,
+  });
+
   const supervisor = new CoreSupervisor({
-    fork: () =>
-      utilityProcess.fork(join(__dirname, 'core.js'), ['--data-dir', dataDir], {
+    fork: () => {
+      const core = utilityProcess.fork(join(__dirname, 'core.js'), ['--data-dir', dataDir], {
         serviceName: 'Benchline core',
         stdio: 'inherit',
-      }),
+      });
+      serveSystemPrinter(core, systemPrinter, logMain);
+      return core;
+    },
     createChannel: () => new MessageChannelMain(),
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     log: logMain,
@@ -46,7 +68,7 @@ function runPrimary(): void {
 
   // Launching the app again (a double click on its icon) brings the running window forward.
   app.on('second-instance', () => {
-    const [window] = BrowserWindow.getAllWindows();
+    const [window] = appWindows();
     if (!window) return;
     if (window.isMinimized()) window.restore();
     window.focus();
@@ -91,7 +113,7 @@ function runPrimary(): void {
     supervisor.start();
     createWindow();
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (appWindows().length === 0) createWindow();
     });
   });
 

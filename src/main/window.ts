@@ -36,3 +36,33 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
     },
   };
 }
+
+/**
+ * The hidden window a system print opens a label's PDF in (`system-printer.ts`): never shown, no
+ * preload (it needs no bridge), the same sandbox and isolation as the app's window, no
+ * devtools. `plugins` is on because Chromium's PDF viewer, which `webContents.print` prints from,
+ * is a plugin. The web contents is hardened like every other (no navigation, no new windows).
+ */
+export function printWindowOptions(): BrowserWindowConstructorOptions {
+  return {
+    width: 800,
+    height: 1000,
+    show: false,
+    title: 'Benchline print',
+    webPreferences: {
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      devTools: false,
+      plugins: true,
+    },
+  };
+}

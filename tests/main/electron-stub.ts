@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
 
@@ -52,8 +53,50 @@ export type FakePortMain = { readonly name: string };
 
 export type FakeFrame = { url: string };
 
+/** A printer as `getPrintersAsync` returns it. */
+export type FakePrinter = {
+  name: string;
+  displayName: string;
+  description: string;
+  options: Record<string, string>;
+  isDefault?: boolean;
+};
+
+/** What a `webContents.print` was asked, and what the window held then. */
+export type FakePrintCall = { options: Record<string, unknown>; url: string; pdf: Buffer | null };
+
+/**
+ * The operating system's printers and spooler, shared by every web contents of a stand-in: the
+ * printers it lists, how a print ends (`answer`; success at once by default, or never, or a
+ * failure reason), how a page load ends, and every print it was asked for.
+ */
+export class FakePrintSystem {
+  printers: FakePrinter[] = [];
+  answer: (callback: (success: boolean, failureReason: string) => void, call: FakePrintCall) => void = (callback) =>
+    callback(true, '');
+  /** How a `loadFile` ends (resolves by default). */
+  load: (path: string) => Promise<void> = () => Promise.resolve();
+  /** How `getPrintersAsync` ends (the printers by default). */
+  list: () => Promise<FakePrinter[]> = () => Promise.resolve(this.printers.map((printer) => ({ ...printer })));
+  readonly prints: FakePrintCall[] = [];
+}
+
 export class FakeWebContents extends FakeEmitter {
+  constructor(readonly system: FakePrintSystem = new FakePrintSystem()) {
+    super();
+  }
+
   readonly mainFrame: FakeFrame = { url: 'about:blank' };
+  /** The bytes of a PDF the window loaded (read at load: the file is temporary). */
+  loadedPdf: Buffer | null = null;
+  readonly getPrintersAsync = vi.fn(() => this.system.list());
+  readonly print = vi.fn(
+    (options: Record<string, unknown>, callback: (success: boolean, failureReason: string) => void) => {
+      const call = { options, url: this.mainFrame.url, pdf: this.loadedPdf };
+      this.system.prints.push(call);
+      this.system.answer(callback, call);
+    },
+  );
   readonly postMessage = vi.fn((_channel: string, _message: unknown, _transfer?: unknown[]) => undefined);
   readonly send = vi.fn((_channel: string, ..._args: unknown[]) => undefined);
   readonly setWindowOpenHandler = vi.fn((_handler: (details: { url: string }) => { action: string }) => undefined);
@@ -97,6 +140,7 @@ export function createMainElectron(options: { hasLock?: boolean } = {}) {
   const channels: { port1: FakePortMain; port2: FakePortMain }[] = [];
   const windows: FakeBrowserWindow[] = [];
   const defaultSession = new FakeSession();
+  const printSystem = new FakePrintSystem();
 
   let resolveReady: () => void = () => undefined;
   const readyPromise = new Promise<void>((resolve) => {
@@ -122,7 +166,7 @@ export function createMainElectron(options: { hasLock?: boolean } = {}) {
     static readonly getAllWindows = vi.fn(() => windows.filter((window) => !window.destroyed));
 
     readonly id = windows.length + 1;
-    readonly webContents = new FakeWebContents();
+    readonly webContents = new FakeWebContents(printSystem);
     destroyed = false;
     minimized = false;
     readonly show = vi.fn();
@@ -135,6 +179,10 @@ export function createMainElectron(options: { hasLock?: boolean } = {}) {
     /** Loading a page sets the main frame's URL, as Chromium would. */
     readonly loadFile = vi.fn((path: string) => {
       this.webContents.mainFrame.url = pathToFileURL(path).href;
+      if (path.endsWith('.pdf')) {
+        this.webContents.loadedPdf = readFileSync(path);
+        return printSystem.load(path);
+      }
       return Promise.resolve();
     });
     readonly loadURL = vi.fn((url: string) => {
@@ -152,6 +200,13 @@ export function createMainElectron(options: { hasLock?: boolean } = {}) {
       this.destroyed = true;
       this.emit('closed');
     }
+
+    /** Destroyed by the app: `closed` follows, as in Electron. */
+    readonly destroy = vi.fn(() => {
+      if (this.destroyed) return;
+      this.destroyed = true;
+      this.emit('closed');
+    });
   }
 
   class FakeMessageChannelMain {
@@ -192,6 +247,7 @@ export function createMainElectron(options: { hasLock?: boolean } = {}) {
     channels,
     windows,
     defaultSession,
+    printSystem,
     /** Resolves `app.whenReady()` and lets main's `then` run. */
     async ready(): Promise<void> {
       resolveReady();

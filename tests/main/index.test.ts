@@ -370,3 +370,117 @@ describe('main: app events', () => {
     expect(electron.windows).toHaveLength(2);
   });
 });
+
+describe('main: system printers for the core (the relay)', () => {
+  const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
+  const PRINTER = { name: 'ZDesigner ZD421', displayName: 'Zebra', description: 'ZD421', options: {} };
+
+  /** Main started, with one system printer; the core's requests, and main's replies to it. */
+  async function relay() {
+    const electron = await startMain();
+    electron.printSystem.printers = [PRINTER];
+    const core = onlyCore(electron);
+    const replies = async (count: number): Promise<unknown[]> => {
+      await vi.waitFor(() => expect(core.postMessage.mock.calls.length).toBe(count));
+      return core.postMessage.mock.calls.map(([message]) => message);
+    };
+    return { electron, core, replies };
+  }
+
+  it('answers a list request with the system printers, on the same core, with its id', async () => {
+    const { core, replies } = await relay();
+    expect(core.emit('message', { type: 'system-printer.request', id: 7, op: 'list' })).toBe(1);
+    expect(await replies(1)).toEqual([
+      {
+        type: 'system-printer.reply',
+        id: 7,
+        result: {
+          ok: true,
+          printers: [{ name: 'ZDesigner ZD421', displayName: 'Zebra', description: 'ZD421', isDefault: false }],
+        },
+      },
+    ]);
+  });
+
+  it('prints a job from a hidden print window (not the app window), which it then destroys', async () => {
+    const { electron, core, replies } = await relay();
+    const appWindow = onlyWindow(electron);
+    core.emit('message', {
+      type: 'system-printer.request',
+      id: 8,
+      op: 'print',
+      deviceName: 'ZDesigner ZD421',
+      pdf: PDF.toString('base64'),
+      widthMicrons: 50_800,
+      heightMicrons: 25_400,
+      copies: 1,
+    });
+    expect(await replies(1)).toEqual([{ type: 'system-printer.reply', id: 8, result: { ok: true } }]);
+    const [print] = electron.printSystem.prints;
+    expect(print!.pdf).toEqual(PDF);
+    expect(print!.options).toMatchObject({
+      silent: true,
+      deviceName: 'ZDesigner ZD421',
+      pageSize: { width: 50_800, height: 25_400 },
+      margins: { marginType: 'none' },
+    });
+    expect(electron.windows).toHaveLength(2);
+    const printWindow = electron.windows[1]!;
+    const prefs = (printWindow.options as { webPreferences: WebPreferences; show: boolean }).webPreferences;
+    expect(prefs.sandbox).toBe(true);
+    expect(prefs.preload).toBeUndefined();
+    expect(printWindow.destroy).toHaveBeenCalledTimes(1);
+    expect(appWindow.webContents.print).not.toHaveBeenCalled();
+    // A second launch still brings the app's window forward.
+    appWindow.minimized = true;
+    electron.appEvents.emit('second-instance', {}, [], '/');
+    expect(appWindow.restore).toHaveBeenCalledTimes(1);
+  });
+
+  it('passes a failure on in the transports’ shape', async () => {
+    const { electron, core, replies } = await relay();
+    electron.printSystem.answer = (callback) => callback(false, 'Print job canceled');
+    core.emit('message', {
+      type: 'system-printer.request',
+      id: 9,
+      op: 'print',
+      deviceName: 'ZDesigner ZD421',
+      pdf: PDF.toString('base64'),
+      widthMicrons: 101_600,
+      heightMicrons: 152_400,
+      copies: 1,
+    });
+    const [reply] = (await replies(1)) as { result: { ok: false; error: Record<string, unknown> } }[];
+    expect(reply!.result).toMatchObject({
+      ok: false,
+      error: { code: 'SYSTEM_PRINT_FAILED', retryable: true, sent: false },
+    });
+  });
+
+  it('refuses a malformed request (with an answer), and ignores messages that are not for it', async () => {
+    const { core, replies } = await relay();
+    core.emit('message', { type: 'ready', pid: 4 });
+    core.emit('message', null);
+    core.emit('message', { type: 'system-printer.request', id: 3, op: 'print', deviceName: 'x', pdf: 'not base64!' });
+    const [reply] = (await replies(1)) as { id: number; result: { ok: boolean; error: { code: string } } }[];
+    expect(reply).toMatchObject({ id: 3, result: { ok: false, error: { code: 'SYSTEM_PRINT_FAILED' } } });
+    const refused = h.state.log.mock.calls.find(
+      ([message]) => message === 'refused a malformed system-printer request',
+    );
+    expect(refused).toBeDefined();
+  });
+
+  it('a restarted core is served too', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { electron } = await relay();
+    onlyCore(electron).exit(1);
+    vi.runAllTimers();
+    vi.useRealTimers();
+    const second = onlyCore(electron);
+    expect(electron.cores).toHaveLength(2);
+    second.emit('message', { type: 'system-printer.request', id: 1, op: 'list' });
+    await vi.waitFor(() =>
+      expect(second.postMessage).toHaveBeenCalledWith(expect.objectContaining({ type: 'system-printer.reply', id: 1 })),
+    );
+  });
+});

@@ -35,6 +35,8 @@ export function openCore(
     /** Printing: CUPS programs and timeouts, 9100 timeouts (tests shorten them). */
     cups?: CoreOptions['cups'];
     raw9100?: CoreOptions['raw9100'];
+    /** System printers (the Electron host's relay; a fake in tests). None, as in web mode, by default. */
+    systemPrinter?: CoreOptions['systemPrinter'];
     /** HID devices: none by default (tests of devices pass a fake node-hid). */
     hid?: CoreOptions['hid'];
     /** Sync options (timings, fault hooks); sync does not start unless `start` is true. */
@@ -53,6 +55,7 @@ export function openCore(
     ...(options.random ? { random: options.random } : {}),
     ...(options.cups ? { cups: options.cups } : {}),
     ...(options.raw9100 ? { raw9100: options.raw9100 } : {}),
+    ...(options.systemPrinter ? { systemPrinter: options.systemPrinter } : {}),
     hid: options.hid ?? false,
     sync: { start: false, ...options.sync },
   });

@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { MethodOutput } from '#shared/contract/index';
+import type { SystemPrinterInfo } from '#shared/contract/printing';
+import { TransportError, type SystemPrinter } from '../../src/core/printing/transport';
 import { DEMO, type CoreFixture } from './core-fixture';
 import { inspectStation } from './db';
 
@@ -20,6 +22,30 @@ export function hostStatus(
   return `${STX}${one}${ETX}\r\n${STX}${two}${ETX}\r\n${STX}${three}${ETX}\r\n`;
 }
 
+/** The raw (JetDirect) port of a Zebra. */
+export const ZEBRA_PORT = 9100;
+
+/**
+ * Listens on 127.0.0.1:port; false when the port is in use (or may not be used), so the caller
+ * falls back. Any other error is thrown.
+ */
+async function listen(server: Server, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', listening);
+      if (port !== 0 && (error.code === 'EADDRINUSE' || error.code === 'EACCES')) resolve(false);
+      else reject(error);
+    };
+    const listening = (): void => {
+      server.off('error', failed);
+      resolve(true);
+    };
+    server.once('error', failed);
+    server.once('listening', listening);
+    server.listen(port, '127.0.0.1');
+  });
+}
+
 /**
  * A loopback stand-in for a Zebra on port 9100: it records every byte it receives and answers
  * `~HS` as its mode says (silent like a printer out of paper, or reporting a fault).
@@ -31,16 +57,29 @@ export class FakeZebra {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
 
+  #requested: number | null = null;
+
   private constructor(server: Server) {
     this.#server = server;
   }
 
-  static async start(): Promise<FakeZebra> {
+  /**
+   * Listens on 127.0.0.1:`port` — 9100, a Zebra's raw port, as issue 6 asks — or, when that port
+   * is taken (another test file running at the same time, another engineer's run on this
+   * machine), on a port the system picks. Tests read `port` and never assume 9100.
+   */
+  static async start(port = ZEBRA_PORT): Promise<FakeZebra> {
     const server = createServer();
     const zebra = new FakeZebra(server);
+    zebra.#requested = port;
     server.on('connection', (socket) => zebra.#accept(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    if (!(await listen(server, port))) await listen(server, 0);
     return zebra;
+  }
+
+  /** Whether the fake got the port it asked for (false: it fell back to a random one). */
+  get onRequestedPort(): boolean {
+    return this.#requested === this.port;
   }
 
   get port(): number {
@@ -142,4 +181,40 @@ export async function packOrder(
 /** The jobs of the station, oldest first. */
 export async function jobs(f: CoreFixture): Promise<MethodOutput<'print.jobs'>['jobs']> {
   return (await f.ok('print.jobs', { limit: 200 })).jobs.reverse();
+}
+
+/** What the fake system printer was asked to print. */
+export type SystemPrint = Parameters<SystemPrinter['print']>[1] & { pdf: Buffer };
+
+/**
+ * A stand-in for the Electron host's system printers (the relay to main): the printers it lists,
+ * every PDF it was given, and the failure the next prints end with (`failWith`), if any.
+ */
+export class FakeSystemPrinter implements SystemPrinter {
+  printers: SystemPrinterInfo[] = [
+    { name: 'ZDesigner ZD421-203dpi ZPL', displayName: 'Zebra ZD421', description: 'ZD421', isDefault: false },
+    { name: '\\\\print01\\Office laser', displayName: 'Office laser', description: 'HP M404', isDefault: true },
+  ];
+  readonly prints: SystemPrint[] = [];
+  failWith: TransportError | null = null;
+  listFails: TransportError | null = null;
+
+  list(): Promise<SystemPrinterInfo[]> {
+    if (this.listFails) return Promise.reject(this.listFails);
+    return Promise.resolve(this.printers.map((printer) => ({ ...printer })));
+  }
+
+  print(pdf: Buffer, options: Parameters<SystemPrinter['print']>[1]): Promise<void> {
+    this.prints.push({ pdf, ...options });
+    return this.failWith ? Promise.reject(this.failWith) : Promise.resolve();
+  }
+}
+
+/** A failure as main reports it for a cancelled job: nothing printed, worth trying again. */
+export function systemCancelled(deviceName: string): TransportError {
+  return new TransportError(
+    'SYSTEM_PRINT_FAILED',
+    `The print job on ${deviceName} was cancelled: check the printer (paper, ribbon, head), then retry.`,
+    { retryable: true, sent: false },
+  );
 }

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Core } from '../app';
+import { SystemPrinterRelay } from '../printing/system-relay';
 import { createLogger } from '../util/log';
 
 /**
  * The core as an Electron utilityProcess. Main forks it with `--data-dir` (the app's userData)
  * and hands it one MessagePort per window; the window's preload holds the other end. Main never
- * relays calls, so a busy core never stalls the windows' event loop in main.
+ * relays calls, so a busy core never stalls the windows' event loop in main. The one thing the
+ * core asks of main is system printing (Windows printers), over the parent port.
  *
  * Electron's types are not part of the core's build (the core must run under plain Node), so
  * the few shapes used from `process.parentPort` are declared here.
@@ -30,10 +32,19 @@ const { values } = parseArgs({
 });
 const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : process.cwd();
 const log = createLogger({ file: join(dataDir, 'logs', 'core.log') });
-const core = new Core({ dataDir, demo: process.env.BENCHLINE_DEMO !== '0', version: __APP_VERSION__, log });
 const parentPort = (process as unknown as { parentPort: ParentPort }).parentPort;
+// System printers (Windows) are printed by main: the core asks over its parent port.
+const systemPrinter = new SystemPrinterRelay((request) => parentPort.postMessage(request));
+const core = new Core({
+  dataDir,
+  demo: process.env.BENCHLINE_DEMO !== '0',
+  version: __APP_VERSION__,
+  log,
+  systemPrinter,
+});
 
 parentPort.on('message', (message) => {
+  if (systemPrinter.receive(message.data)) return;
   const data = message.data as { type?: string } | null;
   const port = message.ports[0];
   if (data?.type !== 'connect' || !port) return;
@@ -44,6 +55,7 @@ parentPort.on('message', (message) => {
 });
 
 process.on('SIGTERM', () => {
+  systemPrinter.close();
   core.close();
   process.exit(0);
 });

@@ -430,7 +430,9 @@ export class PrintQueue {
           heightMicrons: Math.round(media.height * 1000),
           copies: job.copies,
         });
-        return { externalId: null, printed: false };
+        // The system's spooler took the job: as far as the station can know, it printed (the
+        // spooler has no job id to follow, unlike CUPS).
+        return { externalId: null, printed: true };
     }
   }
 

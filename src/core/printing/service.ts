@@ -1,3 +1,4 @@
+import type { MethodOutput } from '#shared/contract/index';
 import {
   printingConfigSchema,
   type AssignmentView,
@@ -31,7 +32,7 @@ import type { ActiveSession } from '../workflows/session';
 import type { CupsClient } from './cups';
 import { LabelData, type PreparedLabel } from './label-data';
 import { requestOf, type PrintQueue } from './queue';
-import { TransportError } from './transport';
+import { TransportError, type SystemPrinter } from './transport';
 
 export const DEFAULT_PRINTING_CONFIG: PrintingConfig = {
   // GS1's own example company prefix: a real station sets its own in Settings → Printers.
@@ -53,6 +54,8 @@ export type PrintServiceDeps = {
   queue: PrintQueue;
   renderer: LabelRenderer;
   cups: CupsClient;
+  /** System printers through the Benchline app (Electron); null in web mode. */
+  system: SystemPrinter | null;
   clock: () => number;
   log: Logger;
   stationName: string;
@@ -419,7 +422,7 @@ export class PrintService {
     return after;
   }
 
-  printers(): { printers: PrinterView[]; assignments: AssignmentView[]; config: PrintingConfig } {
+  printers(): MethodOutput<'printers.list'> {
     const stored = new Map(this.#q.assignments().map((a) => [a.label_type, a]));
     const assignments = (Object.keys(LABEL_MEDIA) as LabelType[]).map((type) => {
       const row = stored.get(type);
@@ -438,19 +441,44 @@ export class PrintService {
         autoPrint: true,
       };
     });
-    return { printers: this.#q.printers().map(printerView), assignments, config: this.config() };
+    return {
+      printers: this.#q.printers().map(printerView),
+      assignments,
+      config: this.config(),
+      systemPrinting: this.#deps.system !== null,
+    };
   }
 
-  async discover(): Promise<{
-    available: boolean;
-    message: string | null;
-    queues: Awaited<ReturnType<CupsClient['discover']>>;
-  }> {
+  /** The printers this station could add: CUPS queues (lpstat) and system printers (the app), side by side. */
+  async discover(): Promise<MethodOutput<'printers.discover'>> {
+    const [cups, system] = await Promise.all([this.#discoverCups(), this.#discoverSystem()]);
+    return { ...cups, system };
+  }
+
+  async #discoverCups(): Promise<Omit<MethodOutput<'printers.discover'>, 'system'>> {
     try {
       return { available: true, message: null, queues: await this.#deps.cups.discover() };
     } catch (error) {
       if (error instanceof TransportError) return { available: false, message: error.message, queues: [] };
       throw error;
+    }
+  }
+
+  async #discoverSystem(): Promise<MethodOutput<'printers.discover'>['system']> {
+    const { system } = this.#deps;
+    if (!system)
+      return {
+        available: false,
+        reason: 'no_app',
+        message:
+          'System printers (Windows) are reached only from the Benchline app; this station runs in a browser (web mode). Use a CUPS queue or a ZPL printer on port 9100.',
+        printers: [],
+      };
+    try {
+      return { available: true, reason: null, message: null, printers: await system.list() };
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      return { available: false, reason: 'failed', message: error.message, printers: [] };
     }
   }
 

@@ -1,3 +1,5 @@
+import type { SystemPrinterInfo } from '#shared/contract/printing';
+
 /** Why a print attempt failed, for the operator and for the queue's retry decision. */
 export type TransportErrorCode =
   | 'CUPS_DOWN'
@@ -13,6 +15,8 @@ export type TransportErrorCode =
   | 'NO_CONFIRMATION'
   | 'CONNECTION_LOST'
   | 'SYSTEM_UNAVAILABLE'
+  | 'SYSTEM_PRINT_FAILED'
+  | 'SYSTEM_TIMEOUT'
   | 'NOT_CONFIGURED'
   | 'RENDER_FAILED'
   | 'INTERRUPTED';
@@ -52,12 +56,17 @@ export type SpooledState = 'pending' | 'completed' | 'unknown';
  * printer without a CUPS queue or a 9100 port). Printing there is an Electron main-process API
  * (`webContents.print`, `getPrintersAsync`), so the core never imports Electron: the Electron
  * host passes an implementation in `CoreOptions.systemPrinter` that relays to main over its
- * port. Web mode and tests have none, and a job for a system printer fails with a clear
- * message. See docs/hardware.md, "Windows".
+ * port (`SystemPrinterRelay`). Web mode and tests have none, and a job for a system printer
+ * fails with a clear message. See docs/hardware.md, "Windows".
  */
 export type SystemPrinter = {
-  list(): Promise<{ name: string; isDefault: boolean }[]>;
-  /** Prints a PDF silently to a printer by its system name, at the media size (microns). */
+  /** The printers of the system; fails with a `TransportError`. */
+  list(): Promise<SystemPrinterInfo[]>;
+  /**
+   * Prints a PDF silently to a printer by its system name, at the media size (microns), with
+   * no margins. Resolves when the system's spooler took the job; fails with a `TransportError`
+   * that says whether the label may have printed (`sent`).
+   */
   print(
     pdf: Buffer,
     options: { deviceName: string; widthMicrons: number; heightMicrons: number; copies: number },

@@ -89,6 +89,24 @@ export const cupsQueueSchema = z.object({
   state: z.string(),
 });
 
+/**
+ * A printer of the operating system, as the Benchline app (Electron) lists it: `name` is the
+ * system's own name (what printing needs), `displayName` what people see.
+ */
+export const systemPrinterSchema = z.object({
+  name: z.string(),
+  displayName: z.string(),
+  description: z.string(),
+  isDefault: z.boolean(),
+});
+export type SystemPrinterInfo = z.infer<typeof systemPrinterSchema>;
+
+/**
+ * Why a station lists no system printers: `no_app` — it runs without the Benchline app (web
+ * mode, a browser), which is the only way to reach them; `failed` — the app could not list them.
+ */
+export const SYSTEM_UNAVAILABLE_REASONS = ['no_app', 'failed'] as const;
+
 const optionSchema = z
   .string()
   .min(1)
@@ -181,36 +199,59 @@ export const printingMethods = {
       printers: z.array(printerSchema),
       assignments: z.array(assignmentSchema),
       config: printingConfigSchema,
+      /** Whether this station can print to system printers (only in the Benchline app). */
+      systemPrinting: z.boolean(),
     }),
     access: SUPERVISOR,
     activity: false,
   }),
   'printers.discover': method({
-    summary: 'The printer queues CUPS knows on this computer (lpstat).',
+    summary:
+      'The printer queues CUPS knows on this computer (lpstat), and the system printers the Benchline app reaches (Windows).',
     input: empty,
-    output: z.object({ available: z.boolean(), message: z.string().nullable(), queues: z.array(cupsQueueSchema) }),
+    output: z.object({
+      available: z.boolean(),
+      message: z.string().nullable(),
+      queues: z.array(cupsQueueSchema),
+      system: z.object({
+        available: z.boolean(),
+        reason: z.enum(SYSTEM_UNAVAILABLE_REASONS).nullable(),
+        message: z.string().nullable(),
+        printers: z.array(systemPrinterSchema),
+      }),
+    }),
     access: SUPERVISOR,
   }),
   'printers.save': method({
     summary: 'Add or change a printer: a CUPS queue, a ZPL printer on port 9100, or a system printer.',
-    input: z.strictObject({
-      id: id.optional(),
-      name: z.string().min(1).max(80),
-      transport: z.enum(PRINTER_TRANSPORTS),
-      queue: z
-        .string()
-        .min(1)
-        .max(127)
-        .regex(/^[^\s/#]+$/, 'a queue name has no spaces, "/" or "#"')
-        .optional(),
-      host: hostSchema.optional(),
-      port: z.number().int().min(1).max(65_535).optional(),
-      options: z.array(optionSchema).max(10).optional(),
-      zplFont: z
-        .string()
-        .regex(/^(0|[A-Z]:[A-Z0-9_]{1,16}\.TTF)$/, 'the font is 0 or a printer font such as E:DEJAVU.TTF')
-        .optional(),
-    }),
+    input: z
+      .strictObject({
+        id: id.optional(),
+        name: z.string().min(1).max(80),
+        transport: z.enum(PRINTER_TRANSPORTS),
+        /**
+         * The CUPS queue, or the system printer's name. Windows names have spaces and
+         * backslashes (`\\server\Zebra ZD421`); CUPS queue names have neither.
+         */
+        queue: z
+          .string()
+          .min(1)
+          .max(255)
+          // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+          .regex(/^[^\x00-\x1f\x7f]+$/, 'a printer name has no control characters')
+          .optional(),
+        host: hostSchema.optional(),
+        port: z.number().int().min(1).max(65_535).optional(),
+        options: z.array(optionSchema).max(10).optional(),
+        zplFont: z
+          .string()
+          .regex(/^(0|[A-Z]:[A-Z0-9_]{1,16}\.TTF)$/, 'the font is 0 or a printer font such as E:DEJAVU.TTF')
+          .optional(),
+      })
+      .superRefine((input, ctx) => {
+        if (input.transport !== 'system' && input.queue !== undefined && !/^[^\s/#]+$/.test(input.queue))
+          ctx.addIssue({ code: 'custom', path: ['queue'], message: 'a CUPS queue name has no spaces, "/" or "#"' });
+      }),
     output: printerSchema,
     access: SUPERVISOR,
   }),
