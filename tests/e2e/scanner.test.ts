@@ -115,6 +115,19 @@ function recordGaps(): void {
   );
 }
 
+/** Sets the scanner layout in Settings → Scanners and saves, as a supervisor does; waits until the core has it. */
+async function setLayout(layout: string): Promise<void> {
+  await page.selectOption('#scanner-layout', layout);
+  await page.click('[data-testid="scanner-form"] button[type="submit"]');
+  for (let i = 0; i < 100; i++) {
+    const answer = await page.evaluate(() => window.bench!.call('settings.get', {}));
+    if (answer.ok && answer.value.scanner.layout === layout) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // The window heard of it too: the page shows the station's setting once the wedge has it.
+  await page.waitForSelector(`[data-testid="scanner-settings"][data-layout="${layout}"]`);
+}
+
 /** Runs scans into a focused text field; every one must be recorded exactly, the field untouched. */
 async function scanAll(planned: Planned[]): Promise<void> {
   await page.focus('#scanner-prefix');
@@ -204,6 +217,31 @@ describe('keyboard-wedge scanning in Chromium (web mode)', () => {
     );
     expect(await page.inputValue('#scanner-gap')).toBe('58');
   });
+
+  it('reads a scanner programmed for German (QWERTZ, AltGr) once the layout is set to German: 50 scans exact', async () => {
+    await setLayout('de');
+    // Scanner and system disagree (German scanner, US system): only the setting makes it right.
+    await scanAll(plan(40, 49, { msPerChar: 3, scanner: 'de' }));
+    // And at the 40 ms a key the calibration above set the gap for (58 ms).
+    await scanAll(plan(10, 4940, { msPerChar: 40, scanner: 'de' }));
+    await setLayout('us');
+  }, 120_000);
+
+  it('calibration finds a German-programmed scanner on a US station and sets the layout', async () => {
+    expect(await page.inputValue('#scanner-layout')).toBe('us');
+    await page.click('[data-testid="calibration"] button.button-secondary');
+    for (let i = 0; i < 2; i++) await keyboard.scan(CALIBRATION_CODE, { msPerChar: 40, scanner: 'de' });
+    await page.waitForSelector('[data-testid="calibration-layout"]');
+    expect(await page.textContent('[data-testid="calibration-layout"]')).toContain('German (QWERTZ)');
+    expect(await page.locator('[data-testid^="calibration-problem-"]').count()).toBe(0);
+    await screenshot(page, 'settings-calibration-layout');
+    await expectAccessible(page, 'settings-calibration-layout');
+    await page.click('[data-testid="calibration"] button.button-primary');
+    await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('#scanner-layout')?.value === 'de');
+    // And the German scanner now scans right at the bench.
+    await scanAll(plan(5, 4949, { msPerChar: 5, scanner: 'de' }));
+    await setLayout('us');
+  }, 120_000);
 
   it('lists the last 20 scans with their verdicts, at 1920×1080 too', async () => {
     await page.click('[data-testid="toggle-history"]');

@@ -87,6 +87,7 @@ describe('the station in web mode (Chromium)', () => {
     await page.waitForSelector('[data-testid="notice-bad"]');
     expect(await page.textContent('[data-testid="notice-bad"]')).toMatch(/operators\.list.*Supervisor.*recorded/);
     await screenshot(page, 'refused');
+    await expectAccessible(page, 'refused');
     const after = inspectStation(temp.dir);
     expect(eventTypes(after)).toEqual([...before, 'security.call_refused']);
     after.close();
@@ -105,6 +106,7 @@ describe('the station in web mode (Chromium)', () => {
       expect(await benchesShown(page)).toEqual(benches);
     }
     await screenshot(page, 'home-supervisor');
+    await expectAccessible(page, 'home-supervisor');
   });
 
   it('gives the supervisor the audit trail with a verified hash chain, and the settings', async () => {

@@ -1,5 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
-import { usKey, type KeySpec } from './keys';
+import type { ScannerLayout } from '#shared/domain/settings';
+import { scannerKeys, usKey, type KeySpec, type LayoutKeyEvent } from './keys';
 
 const GS = '\x1d';
 
@@ -10,6 +11,11 @@ export type ScanOptions = {
   realTime?: boolean;
   /** The operating system's layout, which makes `key` and the typed text. */
   layout?: 'us' | 'azerty';
+  /**
+   * The layout the scanner is programmed for (US when not given): which physical keys, with
+   * Shift or AltGr (the right Alt key), it presses for each character.
+   */
+  scanner?: ScannerLayout;
   /** How the scanner sends GS: Ctrl+], F8 or Alt+0029 on the keypad. */
   gs?: 'ctrl' | 'f8' | 'alt';
   /** An AIM id sent before the code (`C1`…). */
@@ -66,8 +72,12 @@ export class ScannerKeyboard {
     let t = Math.max(Date.now() / 1000, this.#last + 0.4);
     const slots: RawKey[][] = [];
     const text = `${options.aim ? `]${options.aim}` : ''}${code}`;
-    for (const char of text)
-      slots.push(char === GS ? gsKeys(options.gs ?? 'ctrl', layout) : charKeys(usKey(char, layout)));
+    const scanner = options.scanner ?? 'us';
+    for (const char of text) {
+      if (char === GS) slots.push(gsKeys(options.gs ?? 'ctrl', layout));
+      else if (scanner === 'us') slots.push(charKeys(usKey(char, layout)));
+      else slots.push(layoutKeys(scannerKeys(char, scanner, layout === 'azerty' ? 'fr' : 'us')));
+    }
     slots.push(
       options.terminator === 'tab' ? terminator('Tab', 'Tab', 9, '\t') : terminator('Enter', 'Enter', 13, '\r'),
     );
@@ -134,6 +144,28 @@ function charKeys(spec: KeySpec): RawKey[] {
     { type: 'keyDown', ...base, ...(text ? { text } : {}) },
     { type: 'keyUp', ...base },
   ];
+}
+
+/**
+ * A scanner's key events for one character under its own layout (AltGr as the right Alt key,
+ * Ctrl+Alt as Windows reports it on a layout with AltGr). Text goes only with keys that type it:
+ * not with Alt or Ctrl held.
+ */
+function layoutKeys(events: LayoutKeyEvent[]): RawKey[] {
+  return events.map((event) => {
+    const modifiers = (event.altKey ? ALT : 0) | (event.ctrlKey ? CTRL : 0) | (event.shiftKey ? SHIFT : 0);
+    const code = event.code === 'AltRight' ? 18 : event.code === 'ControlLeft' ? 17 : (vk(event.code) ?? undefined);
+    const text =
+      event.type === 'down' && modifiers & (ALT | CTRL) ? undefined : event.key.length === 1 ? event.key : undefined;
+    return {
+      type: event.type === 'down' ? 'keyDown' : 'keyUp',
+      code: event.code,
+      key: event.key,
+      modifiers,
+      ...(text && event.type === 'down' ? { text } : {}),
+      ...(code ? { windowsVirtualKeyCode: code } : {}),
+    };
+  });
 }
 
 function terminator(code: string, key: string, vkCode: number, text: string): RawKey[] {

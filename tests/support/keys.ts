@@ -2,8 +2,12 @@
  * What a keyboard-wedge scanner configured for a US keyboard sends for each character — the
  * physical key (`code`) and Shift — and what the operating system then reports as `key` under
  * its own layout (US, or French AZERTY) and Caps Lock. Used by the wedge's unit tests and by the
- * end-to-end scans typed through CDP.
+ * end-to-end scans typed through CDP. `scannerKeys` does the same for a scanner programmed for any
+ * layout the station knows.
  */
+import type { ScannerLayout } from '#shared/domain/settings';
+import { charOf, keyFor } from '../../src/renderer/src/scan/keymap';
+
 export type KeySpec = {
   code: string;
   key: string;
@@ -120,4 +124,69 @@ export function usKey(char: string, layout: 'us' | 'azerty' = 'us', capsLock = f
     key = shiftKey ? pair[1] : pair[0];
   }
   return { code, key, shiftKey, ctrlKey: false, altKey: false, metaKey: false, capsLock };
+}
+
+/** A key event of a scanner programmed for some layout, as the system reports it. */
+export type LayoutKeyEvent = KeySpec & { type: 'down' | 'up'; altGraph?: boolean };
+
+/**
+ * The key events a scanner programmed for `scanner` sends for `char` (the physical key of that
+ * layout, with Shift or AltGr), reported with the `key` the system's layout `os` makes of them.
+ * AltGr is the right Alt key: a system whose layout has AltGr reports the character key with
+ * Ctrl+Alt (Windows, `style` 'windows') or the AltGraph modifier (Linux, 'altgraph'); a US system
+ * has no AltGr and reports plain Alt. Caps Lock flips the case `key` shows for letters.
+ */
+export function scannerKeys(
+  char: string,
+  scanner: ScannerLayout,
+  os: ScannerLayout = 'us',
+  options: { capsLock?: boolean; style?: 'windows' | 'altgraph' } = {},
+): LayoutKeyEvent[] {
+  const physical = keyFor(char, scanner);
+  if (!physical) throw new Error(`no ${scanner} key for ${JSON.stringify(char)}`);
+  const capsLock = options.capsLock ?? false;
+  const { code, level } = physical;
+  const base = { code, shiftKey: level === 1, ctrlKey: false, altKey: false, metaKey: false, capsLock };
+  let key = charOf({ code, level }, os) ?? (level === 2 ? (charOf({ code, level: 0 }, os) ?? '') : '');
+  if (!key) key = 'Unidentified';
+  if (capsLock && key.length === 1 && key.toUpperCase() !== key.toLowerCase() && level < 2) {
+    key = key === key.toUpperCase() ? key.toLowerCase() : key.toUpperCase();
+  }
+  if (level < 2) {
+    return [
+      { ...base, key, type: 'down' },
+      { ...base, key, type: 'up' },
+    ];
+  }
+  const modifier = { ...base, capsLock };
+  if (os === 'us') {
+    // No AltGr on the system: the right Alt key is plain Alt.
+    const alt = { ...modifier, code: 'AltRight', key: 'Alt', altKey: true };
+    return [
+      { ...alt, type: 'down' },
+      { ...base, key, altKey: true, type: 'down' },
+      { ...base, key, altKey: true, type: 'up' },
+      { ...alt, altKey: false, type: 'up' },
+    ];
+  }
+  if ((options.style ?? 'windows') === 'windows') {
+    // Windows reports AltGr as a Ctrl that comes first, then AltGraph; characters with Ctrl+Alt.
+    const ctrl = { ...modifier, code: 'ControlLeft', key: 'Control', ctrlKey: true };
+    const altGr = { ...modifier, code: 'AltRight', key: 'AltGraph', ctrlKey: true, altKey: true };
+    return [
+      { ...ctrl, type: 'down' },
+      { ...altGr, type: 'down' },
+      { ...base, key, ctrlKey: true, altKey: true, type: 'down' },
+      { ...base, key, ctrlKey: true, altKey: true, type: 'up' },
+      { ...altGr, ctrlKey: true, altKey: false, type: 'up' },
+      { ...ctrl, ctrlKey: false, type: 'up' },
+    ];
+  }
+  const altGraph = { ...modifier, code: 'AltRight', key: 'AltGraph' };
+  return [
+    { ...altGraph, altGraph: true, type: 'down' },
+    { ...base, key, altGraph: true, type: 'down' },
+    { ...base, key, altGraph: true, type: 'up' },
+    { ...altGraph, altGraph: false, type: 'up' },
+  ];
 }

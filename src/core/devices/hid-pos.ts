@@ -71,8 +71,10 @@ export function parseScannerReport(report: Uint8Array): ReportVerdict {
 export type JoinedScan = { code: string; symbology: string | null };
 
 /**
- * Joins the reports of one scan. A scan whose continuation never comes (the scanner was
- * unplugged mid-code) is dropped when the next scan starts after `staleMs`.
+ * Joins the reports of one scan. Reports of other IDs and reports without data are passed over
+ * (they may come between the reports of a long code); a malformed scanned-data report drops the
+ * half-read code, since it may have been one of its parts. A scan whose continuation never comes
+ * (the scanner was unplugged mid-code) is dropped when the next scan starts after `staleMs`.
  */
 export class ScannerReportJoiner {
   readonly #staleMs: number;
@@ -96,15 +98,17 @@ export class ScannerReportJoiner {
     }
     if (this.#parts.length > 0 && now - this.#lastAt > this.#staleMs) this.#reset();
     const { report } = parsed;
+    // A report without data (some scanners send an empty one after a scan, or between the
+    // reports of a long code) says nothing about the code: it neither adds to it nor ends it.
+    // Ending the code there would submit the first part of a code still on its way.
+    if (report.data.length === 0) return null;
     if (this.#parts.length === 0) this.#aim = report.aim;
-    if (report.data.length > 0) this.#parts.push(report.data);
+    this.#parts.push(report.data);
     this.#lastAt = now;
     if (report.more) return null;
     const bytes = concat(this.#parts);
     const aim = this.#aim;
     this.#reset();
-    // A zero-length report that ends nothing is not a scan.
-    if (bytes.length === 0) return null;
     const code = decode(bytes).replace(/\r\n?$|\n$/, '');
     return code.length > 0 ? { code, symbology: aim } : null;
   }

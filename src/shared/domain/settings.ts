@@ -5,6 +5,14 @@ export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /**
+ * Keyboard layouts a keyboard-wedge scanner can be programmed for: US English, UK English,
+ * German (QWERTZ), French (AZERTY), Spanish. The scanner sends key positions for its layout;
+ * the station decodes them with the same layout, whatever layout the operating system uses.
+ */
+export const SCANNER_LAYOUTS = ['us', 'uk', 'de', 'fr', 'es'] as const;
+export type ScannerLayout = (typeof SCANNER_LAYOUTS)[number];
+
+/**
  * What calibration learnt from test scans: the scanner's speed, and the threshold it set.
  * `maxGapMs` is the longest gap seen between two keys of a scan.
  */
@@ -25,6 +33,7 @@ export type ScannerCalibration = z.infer<typeof scannerCalibrationSchema>;
  * (slow Zebra scanners type about 80 ms a key, with peaks near 100 ms); calibration sets it from
  * the scanner's own speed. `mode` says which scanners the station reads: keyboard wedge, HID POS
  * (read by the core), or both. `aim`: strip AIM symbology identifiers (`]C1`…) and pass them on.
+ * `layout`: the keyboard layout the wedge scanner is programmed for (US unless set otherwise).
  */
 export const scannerSettingsSchema = z.strictObject({
   mode: z.enum(['both', 'wedge', 'hid']),
@@ -34,6 +43,7 @@ export const scannerSettingsSchema = z.strictObject({
   prefix: z.string().max(8),
   suffix: z.string().max(8),
   aim: z.enum(['auto', 'off']),
+  layout: z.enum(SCANNER_LAYOUTS),
   calibration: scannerCalibrationSchema.nullable(),
 });
 export type ScannerSettings = z.infer<typeof scannerSettingsSchema>;
@@ -64,6 +74,7 @@ export const DEFAULT_SETTINGS: Settings = {
     prefix: '',
     suffix: '',
     aim: 'auto',
+    layout: 'us',
     calibration: null,
   },
   weighing: 'optional',

@@ -49,6 +49,18 @@ describe('HID POS scanner reports (recorded layouts)', () => {
     expect(joiner.push(next!, 5)).toEqual({ code: 'RMA-30001', symbology: 'C0' });
   });
 
+  it('a zero-length report between the parts of a code neither ends it nor adds to it', () => {
+    const code = `0109506000134352` + `10${'L'.repeat(18)}${GS}` + `21${'S'.repeat(20)}${GS}` + `91${'X'.repeat(80)}`;
+    const reports = scannerReports(code, 'd2');
+    const joiner = new ScannerReportJoiner();
+    expect(joiner.push(reports[0]!, 0)).toBeNull();
+    expect(joiner.push(report({ 0: 2, 1: 0 }), 1)).toBeNull(); // no continuation flag, no data
+    expect(joiner.push(reports[1]!, 2)).toBeNull();
+    expect(joiner.push(report({ 0: 2, 1: 0, 63: 1 }), 3)).toBeNull();
+    expect(joiner.push(reports[2]!, 4)).toEqual({ code, symbology: 'd2' });
+    expect(joiner.push(report({ 0: 2, 1: 0 }), 5)).toBeNull(); // after the scan: not a second one
+  });
+
   it('a garbage report in the middle drops the half-read code instead of gluing two codes together', () => {
     const joiner = new ScannerReportJoiner();
     const [first] = scannerReports('A'.repeat(100), 'Q1');

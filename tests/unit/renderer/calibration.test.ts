@@ -1,10 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { CALIBRATION_CODE } from '#shared/barcode/calibration';
+import { SCANNER_LAYOUTS, type ScannerLayout } from '#shared/domain/settings';
 import { calibrate, calibratedSettings } from '../../../src/renderer/src/scan/calibration';
+import { charOf, keyFor } from '../../../src/renderer/src/scan/keymap';
 import type { WedgeScan } from '../../../src/renderer/src/scan/wedge-engine';
 
 function sample(raw: string, gaps: number[], terminator: 'enter' | 'tab' = 'enter'): WedgeScan {
-  return { code: raw, raw, symbology: null, terminator, startedAt: 0, endedAt: 0, gapsMs: gaps, handlerGapsMs: gaps };
+  const keys = [...raw].map((c) => keyFor(c, 'us'));
+  return {
+    code: raw,
+    raw,
+    symbology: null,
+    keys,
+    terminator,
+    startedAt: 0,
+    endedAt: 0,
+    gapsMs: gaps,
+    handlerGapsMs: gaps,
+  };
+}
+
+/** A scan of `text` by a scanner programmed for `scanner`, as a station set to `station` read it. */
+function sampleFrom(text: string, scanner: ScannerLayout, station: ScannerLayout): WedgeScan {
+  const keys = [...text].map((c) => keyFor(c, scanner)!);
+  const raw = keys.map((k) => charOf(k, station) ?? '\uFFFD').join('');
+  const gaps = Array<number>(text.length).fill(5);
+  return {
+    code: raw,
+    raw,
+    symbology: null,
+    keys,
+    terminator: 'enter',
+    startedAt: 0,
+    endedAt: 0,
+    gapsMs: gaps,
+    handlerGapsMs: gaps,
+  };
 }
 
 const N = CALIBRATION_CODE.length;
@@ -53,6 +84,33 @@ describe('wedge scanner calibration', () => {
     const inverted = calibrate([sample('cAL-09:aZ/Q_@w8', Array<number>(N).fill(5))])!;
     expect(inverted.problems).toEqual(['case_inverted']);
   });
+
+  it('finds the layout the scanner is programmed for, and applying sets it (with prefix, AIM id, suffix)', () => {
+    const result = calibrate([sampleFrom(`#]C0${CALIBRATION_CODE}@`, 'de', 'us')], CALIBRATION_CODE, 'us')!;
+    expect(result).toMatchObject({ layout: 'de', layoutChanged: true, prefix: '#', suffix: '@', aim: true });
+    expect(result.problems).toEqual([]);
+    expect(calibratedSettings(result, 0)).toMatchObject({ layout: 'de', prefix: '#', suffix: '@' });
+  });
+
+  it('keeps the current layout when the barcode reads right under it', () => {
+    const result = calibrate([sampleFrom(CALIBRATION_CODE, 'fr', 'fr')], CALIBRATION_CODE, 'fr')!;
+    expect(result).toMatchObject({ layout: 'fr', layoutChanged: false, problems: [] });
+  });
+
+  // The calibration barcode tells every pair of layouts apart: its keys under one layout never
+  // read as its text under another, so the layout found is the scanner's, whatever the station's.
+  for (const scanner of SCANNER_LAYOUTS) {
+    it(`finds a ${scanner} scanner whatever the station is set to`, () => {
+      for (const station of SCANNER_LAYOUTS) {
+        const keys = [...CALIBRATION_CODE].map((c) => keyFor(c, scanner)!);
+        for (const other of SCANNER_LAYOUTS.filter((l) => l !== scanner)) {
+          expect(keys.map((k) => charOf(k, other) ?? '?').join('')).not.toBe(CALIBRATION_CODE);
+        }
+        const result = calibrate([sampleFrom(CALIBRATION_CODE, scanner, station)], CALIBRATION_CODE, station)!;
+        expect([result.layout, result.layoutChanged, result.problems]).toEqual([scanner, scanner !== station, []]);
+      }
+    });
+  }
 
   it('needs a scan', () => {
     expect(calibrate([])).toBeNull();

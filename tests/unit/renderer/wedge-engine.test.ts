@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, type ScannerSettings } from '#shared/domain/settings';
+import { DEFAULT_SETTINGS, type ScannerLayout, type ScannerSettings } from '#shared/domain/settings';
 import {
   WedgeEngine,
   type Decision,
@@ -7,7 +7,7 @@ import {
   type WedgeKey,
   type WedgeScan,
 } from '../../../src/renderer/src/scan/wedge-engine';
-import { usKey, type KeySpec } from '../../support/keys';
+import { scannerKeys, usKey, type KeySpec } from '../../support/keys';
 
 const GS = '\x1d';
 
@@ -98,6 +98,32 @@ function scanText(h: ReturnType<typeof harness>, text: string, msPerChar: number
     t += msPerChar;
   }
   h.press(terminator, t);
+  return t;
+}
+
+/**
+ * Types `text` as a scanner programmed for `scanner` does on a system using `os`: each
+ * character's events (AltGr, the key, releases) spread over its `ms` slot; GS as F8.
+ */
+function scanWithLayout(
+  h: ReturnType<typeof harness>,
+  text: string,
+  options: { scanner: ScannerLayout; os: ScannerLayout; style?: 'windows' | 'altgraph'; ms: number; start: number },
+): number {
+  let t = options.start;
+  const mod = { shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, capsLock: false };
+  for (const c of text) {
+    const events =
+      c === GS
+        ? [{ ...mod, code: 'F8', key: 'F8', type: 'down' as const }]
+        : scannerKeys(c, options.scanner, options.os, { style: options.style });
+    events.forEach((event, i) => {
+      const at = t + (i * options.ms) / (events.length + 1);
+      h.press(event, at, at, event.type);
+    });
+    t += options.ms;
+  }
+  h.press(ENTER, t);
   return t;
 }
 
@@ -274,5 +300,46 @@ describe('keyboard-wedge engine', () => {
       ['Digit2', '2', 'hold', 7],
       ['Enter', null, 'scan', 7],
     ]);
+  });
+  describe('a scanner programmed for another keyboard layout', () => {
+    // Every character a barcode carries that moves between layouts: letters AZERTY and QWERTZ
+    // swap, digits (AZERTY's are shifted), and the AltGr characters of German, French, Spanish.
+    const CODE = `]C1Ab09yzQWMm-_@#[]{}|~\\/:;.,!?'"<>=+*&%$^\`(x)${GS}21S`;
+    it.each<[ScannerLayout, ScannerLayout, 'windows' | 'altgraph', number]>([
+      ['de', 'us', 'windows', 2],
+      ['de', 'us', 'windows', 80],
+      ['de', 'de', 'windows', 2],
+      ['de', 'de', 'altgraph', 80],
+      ['fr', 'us', 'windows', 2],
+      ['fr', 'fr', 'windows', 80],
+      ['fr', 'fr', 'altgraph', 2],
+      ['es', 'us', 'windows', 80],
+      ['es', 'es', 'windows', 2],
+      ['es', 'de', 'altgraph', 2],
+      ['uk', 'us', 'windows', 80],
+      ['uk', 'uk', 'windows', 2],
+    ])(
+      '%s scanner on a %s system (AltGr as %s), %i ms a key: exact under that layout setting',
+      (scanner, os, style, ms) => {
+        const h = harness({ layout: scanner });
+        scanWithLayout(h, CODE, { scanner, os, style, ms, start: 2000 });
+        expect(h.scans.map((s) => [s.code, s.symbology])).toEqual([[CODE.slice(3), 'C1']]);
+        expect(h.typed).toEqual([]);
+        // Every key of the scan was kept from the page but the first.
+        expect(h.scans[0]!.keys).toHaveLength(CODE.length);
+      },
+    );
+
+    it('reads the same keys wrongly under the US setting (what the setting is for)', () => {
+      const h = harness({ layout: 'us' });
+      scanWithLayout(h, 'NW-10001/yz', { scanner: 'de', os: 'us', ms: 5, start: 2000 });
+      expect(h.scans.map((s) => s.code)).toEqual(['NW/10001&zy']);
+      // An AltGr character means nothing under US: kept as unreadable, the scan stays whole (the
+      // core answers "not recognised" with it, and calibration reads its keys again).
+      scanWithLayout(h, 'NW-10001@', { scanner: 'de', os: 'us', ms: 5, start: 3000 });
+      expect(h.scans.map((s) => s.code)).toEqual(['NW/10001&zy', 'NW/10001\ufffd']);
+      expect(h.scans[1]!.keys.at(-1)).toEqual({ code: 'KeyQ', level: 2 });
+      expect(h.typed).toEqual([]);
+    });
   });
 });

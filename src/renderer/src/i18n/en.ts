@@ -872,6 +872,18 @@ export const en = {
     modes: { both: 'Keyboard-wedge and HID POS', wedge: 'Keyboard-wedge only', hid: 'HID POS only' },
     aim: 'AIM symbology identifiers (]C1, ]E0…)',
     aims: { auto: 'Read and strip them', off: 'Treat them as part of the code' },
+    layout: 'Keyboard layout the scanner is programmed for',
+    layoutHelp:
+      'The scanner sends key positions for this layout; the station reads them with it, whatever layout the computer uses. Calibration finds it.',
+    layouts: {
+      us: 'US English',
+      uk: 'UK English',
+      de: 'German (QWERTZ)',
+      fr: 'French (AZERTY)',
+      es: 'Spanish',
+    },
+    layoutFound:
+      'The scanner is programmed for {{layout}}, not {{current}}: using these settings sets the scanner layout to {{layout}}.',
     prefix: 'Prefix the scanner adds',
     suffix: 'Suffix the scanner adds',
     save: 'Save scanner settings',
@@ -889,7 +901,7 @@ export const en = {
     notCalibrated: 'Not calibrated: the default gap accepts scanners from 1 to 100 ms a key.',
     problems: {
       layout_mismatch:
-        'The scanner typed other characters than the barcode holds: set its keyboard layout to US English (see docs/hardware.md).',
+        'The scanner typed other characters than the barcode holds, under every layout in the list: program it for US English or one of them (see docs/hardware.md).',
       case_inverted: 'Capitals and small letters came out swapped: turn off the scanner’s Caps Lock emulation.',
       slow_scanner:
         'This scanner is slower than a quick typist: set a prefix or suffix on it so typing is never taken for a scan.',

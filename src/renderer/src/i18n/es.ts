@@ -879,6 +879,18 @@ export const es: Messages = {
     modes: { both: 'Modo teclado y HID POS', wedge: 'Solo modo teclado', hid: 'Solo HID POS' },
     aim: 'Identificadores de simbología AIM (]C1, ]E0…)',
     aims: { auto: 'Leerlos y quitarlos', off: 'Tratarlos como parte del código' },
+    layout: 'Distribución de teclado programada en el escáner',
+    layoutHelp:
+      'El escáner envía posiciones de tecla de esta distribución; la estación las lee con ella, use el ordenador la distribución que use. La calibración la detecta.',
+    layouts: {
+      us: 'Inglés (EE. UU.)',
+      uk: 'Inglés (Reino Unido)',
+      de: 'Alemán (QWERTZ)',
+      fr: 'Francés (AZERTY)',
+      es: 'Español',
+    },
+    layoutFound:
+      'El escáner está programado para {{layout}}, no {{current}}: al usar estos ajustes la distribución del escáner pasa a ser {{layout}}.',
     prefix: 'Prefijo que añade el escáner',
     suffix: 'Sufijo que añade el escáner',
     save: 'Guardar la configuración de escáneres',
@@ -896,7 +908,7 @@ export const es: Messages = {
     notCalibrated: 'Sin calibrar: el intervalo por defecto acepta escáneres de 1 a 100 ms por tecla.',
     problems: {
       layout_mismatch:
-        'El escáner escribió otros caracteres que los del código: configura su teclado como inglés de EE. UU. (ver docs/hardware.md).',
+        'El escáner escribió otros caracteres que los del código con todas las distribuciones de la lista: prográmalo en inglés de EE. UU. o en una de ellas (ver docs/hardware.md).',
       case_inverted:
         'Las mayúsculas y las minúsculas salieron cambiadas: desactiva la emulación de Bloq Mayús del escáner.',
       slow_scanner:

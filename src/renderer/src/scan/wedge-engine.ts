@@ -1,6 +1,6 @@
 import type { ScannerSettings } from '#shared/domain/settings';
 import { splitAim } from '#shared/barcode/aim';
-import { GS, scannerChar } from './keymap';
+import { decodeKey, GS, type PhysicalKey } from './keymap';
 
 /** A key event as the engine needs it: no DOM, so it runs (and is tested) anywhere. */
 export type WedgeKey<T = unknown> = {
@@ -12,6 +12,8 @@ export type WedgeKey<T = unknown> = {
   altKey: boolean;
   metaKey: boolean;
   capsLock: boolean;
+  /** `getModifierState('AltGraph')`: AltGr is down (Linux and macOS layouts with AltGr). */
+  altGraph?: boolean;
   repeat: boolean;
   isComposing: boolean;
   /**
@@ -33,6 +35,11 @@ export type WedgeScan = {
   raw: string;
   /** The AIM identifier without `]`, when the scanner sent one. */
   symbology: string | null;
+  /**
+   * The physical key of each character of `raw` (null for GS and Alt codes, which no layout
+   * changes): calibration decodes them again under other layouts to find the scanner's.
+   */
+  keys: (PhysicalKey | null)[];
   terminator: 'enter' | 'tab';
   startedAt: number;
   endedAt: number;
@@ -76,6 +83,7 @@ type Burst<T> = {
   id: number;
   /** What the scanner meant (decoded from the physical keys). */
   chars: string[];
+  keys: (PhysicalKey | null)[];
   /** What a person at this keyboard typed (the layout's characters), if it turns out to be typing. */
   typed: string[];
   times: number[];
@@ -94,8 +102,8 @@ const MODIFIER_KEYS = new Set(['Shift', 'CapsLock', 'Control', 'Alt', 'AltGraph'
  * every burst goes through (a person typing must not wait); the next keys of a fast burst are
  * held; a scan keeps all of them from the page (the adapter takes the first back out of a text
  * field), typing gets the held keys typed in order. GS arrives as Ctrl+], F8 or Alt+0029 on the
- * numeric keypad; characters are decoded from the physical key (`scannerChar`), so neither the
- * keyboard layout nor Caps Lock changes a scan.
+ * numeric keypad; characters are decoded from the physical key under the scanner's layout setting
+ * (`decodeKey`), so neither the system's keyboard layout nor Caps Lock changes a scan.
  */
 export class WedgeEngine<T> {
   #settings: ScannerSettings;
@@ -109,6 +117,8 @@ export class WedgeEngine<T> {
   #altDigits: string | null = null;
   #lastTime: { event: number; handled: number } | null = null;
   #calibrating = false;
+  /** The right Alt key is down: a scanner programmed for a layout with AltGr presses it. */
+  #altRight = false;
 
   constructor(settings: ScannerSettings, host: WedgeHost<T>) {
     this.#settings = settings;
@@ -138,6 +148,7 @@ export class WedgeEngine<T> {
 
   key(event: WedgeKey<T>): Decision {
     const none = { consume: false, startsBurst: false, burstId: this.#burst?.id ?? 0 };
+    if (event.code === 'AltRight') this.#altRight = event.type === 'down';
     if (event.isComposing || event.repeat) return none;
     const time = event.timeStamp > 0 ? event.timeStamp : event.handledAt;
 
@@ -147,7 +158,7 @@ export class WedgeEngine<T> {
         const digits = this.#altDigits;
         this.#altDigits = null;
         if (digits === '') return none;
-        return this.#char(fromAltCode(digits), event, time, 'Alt+' + digits);
+        return this.#char(fromAltCode(digits), event, time, 'Alt+' + digits, null);
       }
       // The key-ups of an Alt code's digits are the scanner's too (a person's key-ups are not
       // counted: they would make 120 ms typing look like a fast burst).
@@ -178,13 +189,19 @@ export class WedgeEngine<T> {
     const terminator = this.#terminator(event);
     if (terminator) return this.#end(event, time, terminator);
 
-    const char = scannerChar({ ...event, getModifierState: (name) => name === 'CapsLock' && event.capsLock });
-    if (char === null) {
+    // AltGr: reported as AltGraph (Linux, macOS), as Ctrl+Alt (Windows), or only seen as the
+    // right Alt key going down (a system whose layout has no AltGr, like US).
+    const altGr = (event.altGraph ?? false) || (event.ctrlKey && event.altKey) || this.#altRight;
+    const decoded = decodeKey(
+      { ...event, altGr, getModifierState: (name) => name === 'CapsLock' && event.capsLock },
+      this.#settings.layout,
+    );
+    if (decoded === null) {
       this.#record(event, null, 'ignored');
       this.#flushAsTyping();
       return none;
     }
-    return this.#char(char, event, time);
+    return this.#char(decoded.char, event, time, undefined, decoded.key);
   }
 
   /**
@@ -199,13 +216,14 @@ export class WedgeEngine<T> {
     return true;
   }
 
-  #char(char: string, event: WedgeKey<T>, time: number, label?: string): Decision {
+  #char(char: string, event: WedgeKey<T>, time: number, label: string | undefined, key: PhysicalKey | null): Decision {
     const burst = this.#burst;
     const gap = burst ? time - burst.last : Number.POSITIVE_INFINITY;
     const handlerGap = this.#lastTime ? event.handledAt - this.#lastTime.handled : null;
     this.#touch(time, event.handledAt);
     if (burst && gap <= this.#maxGap()) {
       burst.chars.push(char);
+      burst.keys.push(key);
       burst.typed.push(typedText(event, char));
       burst.times.push(time);
       burst.handled.push(event.handledAt);
@@ -219,6 +237,7 @@ export class WedgeEngine<T> {
     this.#burst = {
       id,
       chars: [char],
+      keys: [key],
       typed: [typedText(event, char)],
       times: [time],
       handled: [event.handledAt],
@@ -277,6 +296,7 @@ export class WedgeEngine<T> {
       code: split.data,
       raw,
       symbology: split.aim,
+      keys: burst.keys,
       terminator,
       startedAt: burst.times[0]!,
       endedAt: endTime,
@@ -344,7 +364,8 @@ export class WedgeEngine<T> {
     if (!this.#host.key) return;
     const modifiers = [
       event.ctrlKey && 'Ctrl',
-      event.altKey && 'Alt',
+      event.altKey && !this.#altRight && 'Alt',
+      this.#altRight && 'AltGr',
       event.shiftKey && 'Shift',
       event.capsLock && 'Caps',
     ]

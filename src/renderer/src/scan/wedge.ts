@@ -85,6 +85,7 @@ export class WedgeListener {
       altKey: event.altKey,
       metaKey: event.metaKey,
       capsLock: event.getModifierState?.('CapsLock') ?? false,
+      altGraph: event.getModifierState?.('AltGraph') ?? false,
       repeat: event.repeat,
       isComposing: event.isComposing,
       timeStamp: event.timeStamp,

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { classifyScan, describeReading, printable, type Classification } from '#shared/barcode/classify';
-import type { ScannerSettings as ScannerSettingsValue } from '#shared/domain/settings';
+import { SCANNER_LAYOUTS, type ScannerSettings as ScannerSettingsValue } from '#shared/domain/settings';
 import { errorText } from '../i18n/text';
 import { calibrate, calibratedSettings, type CalibrationResult } from '../scan/calibration';
 import { stationWedge } from '../scan/station';
@@ -34,7 +34,12 @@ export function ScannerSettings() {
   useEffect(() => () => stationWedge()?.divert(null), []);
 
   return (
-    <section className="scanner-settings stack" aria-labelledby="scanners-title" data-testid="scanner-settings">
+    <section
+      className="scanner-settings stack"
+      aria-labelledby="scanners-title"
+      data-testid="scanner-settings"
+      data-layout={scanner?.layout}
+    >
       <h2 id="scanners-title">{t('scanner.title')}</h2>
       <p className="bench-hint">{t('scanner.intro')}</p>
       {scanner ? <ScannerForm key={JSON.stringify(scanner)} initial={scanner} /> : null}
@@ -76,6 +81,23 @@ function ScannerForm({ initial }: { initial: ScannerSettingsValue }) {
           </option>
         ))}
       </select>
+      <label htmlFor="scanner-layout">{t('scanner.layout')}</label>
+      <select
+        id="scanner-layout"
+        className="input-big"
+        aria-describedby="scanner-layout-help"
+        value={draft.layout}
+        onChange={(e) => setDraft({ ...draft, layout: e.target.value as ScannerSettingsValue['layout'] })}
+      >
+        {SCANNER_LAYOUTS.map((layout) => (
+          <option key={layout} value={layout}>
+            {t(`scanner.layouts.${layout}`)}
+          </option>
+        ))}
+      </select>
+      <p id="scanner-layout-help" className="hint form-grid-title">
+        {t('scanner.layoutHelp')}
+      </p>
       <label htmlFor="scanner-gap">{t('settings.scannerGap')}</label>
       <input
         id="scanner-gap"
@@ -152,9 +174,10 @@ function Calibration({ active, setActive }: { active: boolean; setActive: (on: b
   const { t } = useTranslation();
   const push = useNoticeStore((s) => s.push);
   const current = useStationStore((s) => s.status?.settings?.scanner.calibration ?? null);
+  const layout = useStationStore((s) => s.status?.settings?.scanner.layout ?? 'us');
   const [barcode, setBarcode] = useState<{ code: string; svg: string } | null>(null);
   const [samples, setSamples] = useState<WedgeScan[]>([]);
-  const result: CalibrationResult | null = calibrate(samples);
+  const result: CalibrationResult | null = calibrate(samples, undefined, layout);
 
   useEffect(() => {
     let live = true;
@@ -227,6 +250,14 @@ function Calibration({ active, setActive }: { active: boolean; setActive: (on: b
               aim: result.aim ? t('settings.yes') : t('settings.no'),
             })}
           </p>
+          {result.layoutChanged ? (
+            <p className="prompt prompt-info" data-testid="calibration-layout">
+              {t('scanner.layoutFound', {
+                layout: t(`scanner.layouts.${result.layout}`),
+                current: t(`scanner.layouts.${layout}`),
+              })}
+            </p>
+          ) : null}
           {result.problems.map((problem) => (
             <p key={problem} className="prompt prompt-bad" data-testid={`calibration-problem-${problem}`}>
               {t(`scanner.problems.${problem}`)}
