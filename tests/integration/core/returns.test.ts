@@ -186,6 +186,62 @@ describe('the returns bench', () => {
     expect(view.items.find((i) => i.match === 'wrong_item')).toBeDefined();
   });
 
+  it('receives an item of the order that is not on the RMA, and a unit beyond a line, as extra — and refunds neither', async () => {
+    fixture = openCore();
+    const otherLine = `EXISTS (SELECT 1 FROM order_lines ol JOIN products p ON p.id = ol.product_id WHERE ol.order_id = r.order_id AND p.serialised = 0 AND NOT EXISTS (SELECT 1 FROM rma_lines l WHERE l.rma_id = r.id AND l.product_id = ol.product_id))`;
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${otherLine}`);
+    const db = inspectStation(fixture.dataDir);
+    const extra = db
+      .prepare<[string], { code: string; sku: string }>(
+        `SELECT (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM product_barcodes b WHERE b.product_id = p.id ORDER BY b.code LIMIT 1) AS code, p.sku
+           FROM rmas r JOIN order_lines ol ON ol.order_id = r.order_id JOIN products p ON p.id = ol.product_id
+          WHERE r.id = ? AND p.serialised = 0 AND NOT EXISTS (SELECT 1 FROM rma_lines l WHERE l.rma_id = r.id AND l.product_id = p.id)
+          ORDER BY p.sku LIMIT 1`,
+      )
+      .get(target.id)!;
+    db.close();
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    // An item of the order that the customer did not put on the RMA.
+    expect(await scan(fixture, extra.code)).toMatchObject({
+      tone: 'info',
+      message: 'verdict.returns.extra',
+      params: { sku: extra.sku },
+    });
+    await scan(fixture, 'CMD:GOOD');
+    for (const unit of target.units) {
+      expect(await scan(fixture, unit.code)).toMatchObject({ tone: 'good', message: 'verdict.returns.received' });
+      await scan(fixture, 'CMD:GOOD');
+    }
+    // One unit more than the RMA line asks for.
+    const over = target.units[0]!;
+    const overView = (await fixture.ok('returns.current', {}))!;
+    const overSku = overView.items.find((i) => i.productId === over.productId)!.sku;
+    expect(await scan(fixture, over.code)).toMatchObject({
+      tone: 'info',
+      message: 'verdict.returns.extra',
+      params: { sku: overSku },
+    });
+    await scan(fixture, 'CMD:GOOD');
+    const view = (await fixture.ok('returns.current', {}))!;
+    expect(view.items).toHaveLength(target.units.length + 2);
+    expect(view.items.map((i) => i.match)).toEqual(['extra', ...target.units.map(() => 'matched'), 'extra']);
+    // Neither extra takes a line's reason; each line counts only what it asked for.
+    expect(view.items[0]).toMatchObject({ sku: extra.sku, match: 'extra', reason: null });
+    expect(view.items.at(-1)).toMatchObject({ sku: overSku, match: 'extra', reason: null });
+    expect(view.expected.every((l) => l.received === l.quantity)).toBe(true);
+    expect(view.expected.find((l) => l.sku === overSku)!.received).toBe(
+      target.units.filter((u) => u.productId === over.productId).length,
+    );
+    await scan(fixture, 'CMD:DONE');
+    const closed = (await fixture.ok('returns.current', {}))!;
+    expect(closed.missing).toEqual([]);
+    // The refund covers what the RMA authorised, not the extras.
+    const priced = closed.refund!.lines.filter((l) => l.label.endsWith(': price')).map((l) => l.label);
+    expect(priced).toHaveLength(target.units.length);
+    expect(priced).not.toContain(`${extra.sku}: price`);
+  });
+
   it('lists the items that did not come back when the case closes', async () => {
     fixture = openCore();
     const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${qty(2)}`);
