@@ -70,6 +70,17 @@ async function atReturns(f: CoreFixture, who: { badge: string; pin: string } = D
   await f.ok('session.bench', { bench: 'returns' });
 }
 
+/** The flag types of a case in the supervisor's queue: a supervisor looks, then the clerk logs back in. */
+async function queuedFlags(f: CoreFixture, caseId: string): Promise<string[]> {
+  await f.ok('auth.logout', {});
+  await f.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
+  await f.ok('session.bench', { bench: 'review' });
+  const queue = await f.ok('review.queue', {});
+  await f.ok('auth.logout', {});
+  await atReturns(f);
+  return queue.items.filter((i) => i.caseId === caseId).map((i) => i.type);
+}
+
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==';
 
 describe('the returns bench', () => {
@@ -369,13 +380,21 @@ describe('the returns bench', () => {
     db.close();
     await atReturns(fixture);
     expect(await scan(fixture, shipped.number)).toMatchObject({ message: 'verdict.returns.unexpectedOrder' });
+    const linked = (await fixture.ok('returns.current', {}))!;
+    expect(linked).toMatchObject({ status: 'open', flags: [{ type: 'unexpected_return', status: 'open' }] });
+    // In the supervisor's queue at once, while the case is still open at the bench.
+    expect(await queuedFlags(fixture, linked.caseId)).toEqual(['unexpected_return']);
     expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ message: 'verdict.returns.closedOnHold' });
+    // Raised once: not a second time at DONE.
     expect((await fixture.ok('returns.current', {}))!.flags).toMatchObject([
       { type: 'unexpected_return', status: 'open' },
     ]);
     expect(await scan(fixture, 'CMD:UNEXPECTED')).toMatchObject({ message: 'verdict.returns.quarantined' });
     const quarantined = (await fixture.ok('returns.current', {}))!;
     expect(quarantined).toMatchObject({ kind: 'unexpected', quarantined: true, orderNumber: null });
+    expect(await queuedFlags(fixture, quarantined.caseId)).toEqual(['quarantined_return']);
+    // The clerk is back with the same case open.
+    expect((await fixture.ok('returns.current', {}))!).toMatchObject({ caseId: quarantined.caseId, status: 'open' });
     await scan(fixture, 'CMD:DONE');
     expect((await fixture.ok('returns.current', {}))!).toMatchObject({
       status: 'closed',
