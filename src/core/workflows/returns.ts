@@ -401,6 +401,9 @@ export class ReturnsService {
           packedWeightG: packed,
         },
       });
+      // Never parked silently: a parcel with no RMA is in the supervisor's queue from the moment
+      // its case opens, in the same transaction, not only once the clerk closes it.
+      if (how.kind === 'unexpected') this.#raise(active, id, unexpectedFlag(how.quarantined, how.orderId, how.foundBy));
     });
     this.#changed(id);
     return id;
@@ -789,16 +792,10 @@ export class ReturnsService {
   #evaluate(open: CaseRow, items: ItemRow[], refundCents: number | null): NewFlag[] {
     const flags: NewFlag[] = [];
     if (open.kind === 'unexpected') {
-      flags.push({
-        type: open.quarantined ? 'quarantined_return' : 'unexpected_return',
-        severity: 'low',
-        score: 0.2,
-        explanation: open.quarantined
-          ? 'A parcel with no RMA and no known order: quarantined for a supervisor.'
-          : 'A return without an authorised RMA.',
-        evidence: { orderId: open.order_id, items: items.length },
-        rule: 'returns.unexpected@1',
-      });
+      // Raised when the case opened; a case opened before that rule (resumed after an update)
+      // gets it here. Never twice.
+      const flag = unexpectedFlag(open.quarantined === 1, open.order_id, open.found_by);
+      if (!this.#q.flags(open.id).some((f) => f.type === flag.type)) flags.push(flag);
     }
     const order = open.order_id ? this.#q.order(open.order_id) : null;
     if (this.#deps.fraud) {
@@ -1097,6 +1094,20 @@ export class ReturnsService {
           : null,
     };
   }
+}
+
+/** The flag that puts a return without an RMA in the supervisor's queue. */
+function unexpectedFlag(quarantined: boolean, orderId: string | null, foundBy: string): NewFlag {
+  return {
+    type: quarantined ? 'quarantined_return' : 'unexpected_return',
+    severity: 'low',
+    score: 0.2,
+    explanation: quarantined
+      ? 'A parcel with no RMA and no known order: quarantined for a supervisor.'
+      : 'A return without an authorised RMA.',
+    evidence: { orderId, foundBy },
+    rule: 'returns.unexpected@1',
+  };
 }
 
 function good(message: string, params: Verdict['params'], code: string): Verdict {

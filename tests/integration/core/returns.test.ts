@@ -70,6 +70,17 @@ async function atReturns(f: CoreFixture, who: { badge: string; pin: string } = D
   await f.ok('session.bench', { bench: 'returns' });
 }
 
+/** The flag types of a case in the supervisor's queue: a supervisor looks, then the clerk logs back in. */
+async function queuedFlags(f: CoreFixture, caseId: string): Promise<string[]> {
+  await f.ok('auth.logout', {});
+  await f.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
+  await f.ok('session.bench', { bench: 'review' });
+  const queue = await f.ok('review.queue', {});
+  await f.ok('auth.logout', {});
+  await atReturns(f);
+  return queue.items.filter((i) => i.caseId === caseId).map((i) => i.type);
+}
+
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==';
 
 describe('the returns bench', () => {
@@ -184,6 +195,62 @@ describe('the returns bench', () => {
     expect(view.refund!.status).toBe('on_hold');
     // The swapped item is not refunded.
     expect(view.items.find((i) => i.match === 'wrong_item')).toBeDefined();
+  });
+
+  it('receives an item of the order that is not on the RMA, and a unit beyond a line, as extra — and refunds neither', async () => {
+    fixture = openCore();
+    const otherLine = `EXISTS (SELECT 1 FROM order_lines ol JOIN products p ON p.id = ol.product_id WHERE ol.order_id = r.order_id AND p.serialised = 0 AND NOT EXISTS (SELECT 1 FROM rma_lines l WHERE l.rma_id = r.id AND l.product_id = ol.product_id))`;
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${otherLine}`);
+    const db = inspectStation(fixture.dataDir);
+    const extra = db
+      .prepare<[string], { code: string; sku: string }>(
+        `SELECT (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM product_barcodes b WHERE b.product_id = p.id ORDER BY b.code LIMIT 1) AS code, p.sku
+           FROM rmas r JOIN order_lines ol ON ol.order_id = r.order_id JOIN products p ON p.id = ol.product_id
+          WHERE r.id = ? AND p.serialised = 0 AND NOT EXISTS (SELECT 1 FROM rma_lines l WHERE l.rma_id = r.id AND l.product_id = p.id)
+          ORDER BY p.sku LIMIT 1`,
+      )
+      .get(target.id)!;
+    db.close();
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    // An item of the order that the customer did not put on the RMA.
+    expect(await scan(fixture, extra.code)).toMatchObject({
+      tone: 'info',
+      message: 'verdict.returns.extra',
+      params: { sku: extra.sku },
+    });
+    await scan(fixture, 'CMD:GOOD');
+    for (const unit of target.units) {
+      expect(await scan(fixture, unit.code)).toMatchObject({ tone: 'good', message: 'verdict.returns.received' });
+      await scan(fixture, 'CMD:GOOD');
+    }
+    // One unit more than the RMA line asks for.
+    const over = target.units[0]!;
+    const overView = (await fixture.ok('returns.current', {}))!;
+    const overSku = overView.items.find((i) => i.productId === over.productId)!.sku;
+    expect(await scan(fixture, over.code)).toMatchObject({
+      tone: 'info',
+      message: 'verdict.returns.extra',
+      params: { sku: overSku },
+    });
+    await scan(fixture, 'CMD:GOOD');
+    const view = (await fixture.ok('returns.current', {}))!;
+    expect(view.items).toHaveLength(target.units.length + 2);
+    expect(view.items.map((i) => i.match)).toEqual(['extra', ...target.units.map(() => 'matched'), 'extra']);
+    // Neither extra takes a line's reason; each line counts only what it asked for.
+    expect(view.items[0]).toMatchObject({ sku: extra.sku, match: 'extra', reason: null });
+    expect(view.items.at(-1)).toMatchObject({ sku: overSku, match: 'extra', reason: null });
+    expect(view.expected.every((l) => l.received === l.quantity)).toBe(true);
+    expect(view.expected.find((l) => l.sku === overSku)!.received).toBe(
+      target.units.filter((u) => u.productId === over.productId).length,
+    );
+    await scan(fixture, 'CMD:DONE');
+    const closed = (await fixture.ok('returns.current', {}))!;
+    expect(closed.missing).toEqual([]);
+    // The refund covers what the RMA authorised, not the extras.
+    const priced = closed.refund!.lines.filter((l) => l.label.endsWith(': price')).map((l) => l.label);
+    expect(priced).toHaveLength(target.units.length);
+    expect(priced).not.toContain(`${extra.sku}: price`);
   });
 
   it('lists the items that did not come back when the case closes', async () => {
@@ -313,13 +380,21 @@ describe('the returns bench', () => {
     db.close();
     await atReturns(fixture);
     expect(await scan(fixture, shipped.number)).toMatchObject({ message: 'verdict.returns.unexpectedOrder' });
+    const linked = (await fixture.ok('returns.current', {}))!;
+    expect(linked).toMatchObject({ status: 'open', flags: [{ type: 'unexpected_return', status: 'open' }] });
+    // In the supervisor's queue at once, while the case is still open at the bench.
+    expect(await queuedFlags(fixture, linked.caseId)).toEqual(['unexpected_return']);
     expect(await scan(fixture, 'CMD:DONE')).toMatchObject({ message: 'verdict.returns.closedOnHold' });
+    // Raised once: not a second time at DONE.
     expect((await fixture.ok('returns.current', {}))!.flags).toMatchObject([
       { type: 'unexpected_return', status: 'open' },
     ]);
     expect(await scan(fixture, 'CMD:UNEXPECTED')).toMatchObject({ message: 'verdict.returns.quarantined' });
     const quarantined = (await fixture.ok('returns.current', {}))!;
     expect(quarantined).toMatchObject({ kind: 'unexpected', quarantined: true, orderNumber: null });
+    expect(await queuedFlags(fixture, quarantined.caseId)).toEqual(['quarantined_return']);
+    // The clerk is back with the same case open.
+    expect((await fixture.ok('returns.current', {}))!).toMatchObject({ caseId: quarantined.caseId, status: 'open' });
     await scan(fixture, 'CMD:DONE');
     expect((await fixture.ok('returns.current', {}))!).toMatchObject({
       status: 'closed',
