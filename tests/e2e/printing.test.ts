@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, launchChromium, openStation, pageErrorsOf, scan, screenshot } from '../support/browser';
 import { DEMO } from '../support/core-fixture';
@@ -50,6 +50,47 @@ async function login(who: { badge: string; pin: string }): Promise<void> {
 async function scanFor(code: string, selector: string): Promise<void> {
   await scan(page, code);
   await page.waitForSelector(selector);
+}
+
+/** Two printers as the Benchline app (Electron) would list them on a Windows bench. */
+const SYSTEM_PRINTERS = [
+  {
+    name: 'ZDesigner ZD421-203dpi ZPL',
+    displayName: 'Zebra ZD421 (bench 2)',
+    description: 'ZDesigner ZD421',
+    isDefault: false,
+  },
+  { name: '\\\\print01\\Office laser', displayName: 'Office laser', description: 'HP LaserJet M404', isDefault: true },
+];
+
+/**
+ * Lets the page's WebSocket to the core through, but answers printers.list and printers.discover
+ * as a core in the Electron app does (system printing available, two system printers).
+ */
+async function asTheApp(context: BrowserContext): Promise<void> {
+  await context.routeWebSocket(/\/core\?/, (ws) => {
+    const server = ws.connectToServer();
+    const calls = new Map<number, string>();
+    ws.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as { t?: string; id?: number; method?: string };
+      if (frame.t === 'call' && typeof frame.id === 'number' && frame.method) calls.set(frame.id, frame.method);
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      const frame = JSON.parse(String(message)) as {
+        t?: string;
+        id?: number;
+        result?: { ok: boolean; value?: Record<string, unknown> };
+      };
+      const method = frame.t === 'result' && typeof frame.id === 'number' ? calls.get(frame.id) : undefined;
+      if (frame.result?.ok && frame.result.value && method === 'printers.list')
+        frame.result.value.systemPrinting = true;
+      else if (frame.result?.ok && frame.result.value && method === 'printers.discover')
+        frame.result.value.system = { available: true, reason: null, message: null, printers: SYSTEM_PRINTERS };
+      else return ws.send(message);
+      ws.send(JSON.stringify(frame));
+    });
+  });
 }
 
 describe('labels and printers in web mode', () => {
@@ -158,4 +199,75 @@ describe('labels and printers in web mode', () => {
     expect(download.suggestedFilename()).toMatch(/^insert-.*\.pdf$/);
     await page.keyboard.press('Escape');
   });
+  it('web mode: Settings → Printers says clearly that system printers need the app, before and after Find printers', async () => {
+    await scanFor('CMD:LOGOUT', '#badge-input');
+    await login(DEMO.supervisor);
+    await scanFor('CMD:BENCH:SETTINGS', '[data-testid="printers-entry"]');
+    await page.click('[data-testid="printers-entry"] button');
+    await page.waitForSelector('[data-testid="printers-settings"]');
+    const note = await page.textContent('[data-testid="system-unavailable"]');
+    expect(note).toContain('System printers (Windows) print only from the Benchline app');
+    expect(note).toContain('runs in a browser (web mode)');
+    await page.click('button:has-text("Find printers")');
+    await page.waitForSelector('[data-testid="discovered-system"][data-available="false"]');
+    expect(await page.textContent('[data-testid="discovered-system"]')).toContain(
+      'None here: this station runs in a browser',
+    );
+    // No system printer is offered to add.
+    expect(await page.$$('[data-system-printer]')).toHaveLength(0);
+    await screenshot(page, 'printers-system-web-1280');
+    await expectAccessible(page, 'printers-system-web');
+    await scanFor('CMD:LOGOUT', '#badge-input');
+  }, 60_000);
+
+  it('in the app: found system printers are offered next to CUPS, added, and print PDF only', async () => {
+    // The page talks to this web-mode core as the Electron app's window would to its core: the
+    // answers of printers.list and printers.discover are those of a core with system printers.
+    const appPage = await openStation(browser, core.url, { width: 1280, height: 800 }, undefined, asTheApp);
+    await appPage.fill('#badge-input', DEMO.supervisor.badge);
+    await appPage.press('#badge-input', 'Enter');
+    await appPage.waitForSelector('#pin-input');
+    await appPage.fill('#pin-input', DEMO.supervisor.pin);
+    await appPage.press('#pin-input', 'Enter');
+    await appPage.waitForSelector('[data-screen="home"]');
+    await scan(appPage, 'CMD:BENCH:SETTINGS');
+    await appPage.click('[data-testid="printers-entry"] button');
+    await appPage.waitForSelector('[data-testid="printers-settings"]');
+    expect(await appPage.$('[data-testid="system-unavailable"]')).toBeNull();
+    await appPage.click('button:has-text("Find printers")');
+    await appPage.waitForSelector('[data-testid="discovered-system"][data-available="true"]');
+    const zebra = `[data-system-printer="${SYSTEM_PRINTERS[0]!.name}"]`;
+    expect(await appPage.textContent(zebra)).toContain('Zebra ZD421 (bench 2)');
+    expect(
+      await appPage.textContent(`[data-system-printer="${SYSTEM_PRINTERS[1]!.name.replace(/\\/g, '\\\\')}"]`),
+    ).toContain('default');
+    await appPage.click(`${zebra} button`);
+    await appPage.waitForSelector('[data-printer="Zebra ZD421 (bench 2)"]');
+    expect(await appPage.textContent('[data-printer="Zebra ZD421 (bench 2)"]')).toContain('System printer (app)');
+    expect(await appPage.$('[data-testid="system-unreachable"]')).toBeNull();
+    await appPage.waitForSelector(`${zebra} .chip-done`);
+    // Chosen for the bin label, the format is PDF and ZPL is not offered.
+    const row = '[data-label-type="bin"]';
+    await appPage.selectOption(`${row} select[id$="-printer"]`, { label: 'Zebra ZD421 (bench 2)' });
+    expect(
+      await appPage.$$eval(`${row} select[id$="-format"] option`, (options) => options.map((o) => o.textContent)),
+    ).toEqual(['PDF']);
+    await screenshot(appPage, 'printers-system-app-1280');
+    await expectAccessible(appPage, 'printers-system-app');
+    await appPage.setViewportSize({ width: 1920, height: 1080 });
+    await screenshot(appPage, 'printers-system-app-1920');
+    expect(pageErrorsOf(appPage)).toEqual([]);
+    // One session per station: log out here, so the browser's page logs in again.
+    await scan(appPage, 'CMD:LOGOUT');
+    await appPage.waitForSelector('#badge-input');
+    await appPage.context().close();
+    await page.waitForSelector('#badge-input');
+
+    // Back in the browser, the same printer is marked as not reachable there.
+    await login(DEMO.supervisor);
+    await scanFor('CMD:BENCH:SETTINGS', '[data-testid="printers-entry"]');
+    await page.click('[data-testid="printers-entry"] button');
+    await page.waitForSelector('[data-printer="Zebra ZD421 (bench 2)"] [data-testid="system-unreachable"]');
+    await screenshot(page, 'printers-system-unreachable-1280');
+  }, 120_000);
 });

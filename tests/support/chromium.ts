@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Chromium for the end-to-end tests and the benchmarks (no vitest here: benchmarks import it too). */
 
@@ -39,10 +39,13 @@ export async function openStation(
   viewport = { width: 1280, height: 800 },
   /** A script run in the page before the app's own (e.g. a listener that must come first). */
   initScript?: () => void,
+  /** Set up the context before the page loads (e.g. `routeWebSocket` on the core's socket). */
+  prepare?: (context: BrowserContext) => Promise<void>,
 ): Promise<Page> {
   // A context of its own (axe-core needs one), like a fresh browser profile.
   const context = await browser.newContext({ viewport });
   if (initScript) await context.addInitScript(initScript);
+  if (prepare) await prepare(context);
   const page = await context.newPage();
   // Shorter than the test's own timeout, so a failure names the step that waited.
   page.setDefaultTimeout(10_000);

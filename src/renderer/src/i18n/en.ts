@@ -777,8 +777,17 @@ export const en = {
       noPrinters: 'No printer yet: labels are kept to preview and download until one is assigned.',
       remove: 'Remove',
       removeNamed: 'Remove {{name}}',
-      discover: 'Find CUPS printers',
+      discover: 'Find printers',
       noQueues: 'CUPS has no printer queues.',
+      cupsQueues: 'CUPS queues (this computer)',
+      systemPrinters: 'System printers (Windows, through the Benchline app)',
+      noSystemPrinters: 'The system has no printers.',
+      systemWebMode:
+        'System printers (Windows) print only from the Benchline app. This station runs in a browser (web mode), so it has none: use a CUPS queue or a ZPL printer on port 9100.',
+      systemNoneHere:
+        'None here: this station runs in a browser, and system printers print only from the Benchline app.',
+      systemFailed: 'The app could not list the system printers: {{message}}',
+      systemUnreachable: 'not reachable in the browser',
       enabled: 'ready',
       stopped: 'stopped',
       default: 'default',

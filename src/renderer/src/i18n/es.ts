@@ -784,8 +784,17 @@ export const es: Messages = {
       noPrinters: 'Aún no hay impresoras: las etiquetas se guardan para verlas y descargarlas hasta que se asigne una.',
       remove: 'Quitar',
       removeNamed: 'Quitar {{name}}',
-      discover: 'Buscar impresoras CUPS',
+      discover: 'Buscar impresoras',
       noQueues: 'CUPS no tiene colas de impresión.',
+      cupsQueues: 'Colas CUPS (este ordenador)',
+      systemPrinters: 'Impresoras del sistema (Windows, a través de la app Benchline)',
+      noSystemPrinters: 'El sistema no tiene impresoras.',
+      systemWebMode:
+        'Las impresoras del sistema (Windows) solo imprimen desde la app Benchline. Este puesto funciona en un navegador (modo web), así que no tiene ninguna: use una cola CUPS o una impresora ZPL por el puerto 9100.',
+      systemNoneHere:
+        'Ninguna aquí: este puesto funciona en un navegador, y las impresoras del sistema solo imprimen desde la app Benchline.',
+      systemFailed: 'La app no pudo listar las impresoras del sistema: {{message}}',
+      systemUnreachable: 'no disponible en el navegador',
       enabled: 'lista',
       stopped: 'detenida',
       default: 'predeterminada',

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MethodOutput } from '#shared/contract/index';
-import type { AssignmentView, PrinterView, PrintingConfig } from '#shared/contract/printing';
+import type { AssignmentView, PrinterView, PrintingConfig, SystemPrinterInfo } from '#shared/contract/printing';
 import { LABEL_MEDIA, zplAllowed, type LabelType, type Media } from '#shared/labels/model';
 import { jobStatusText, jobTone } from '../components/LabelsPanel';
 import { errorText } from '../i18n/text';
@@ -34,7 +34,7 @@ export function PrintersSection() {
 
 /**
  * Settings → Printers (supervisor): the printers of the station (CUPS queues found with lpstat,
- * ZPL printers on port 9100), which printer prints each label type and how, a test print per
+ * system printers through the Benchline app, ZPL printers on port 9100), which printer prints each label type and how, a test print per
  * type, the label settings, and the print queue with Retry.
  */
 export function PrintersSettings() {
@@ -64,7 +64,7 @@ export function PrintersSettings() {
       <h2 id="printers-title" className="section-title">
         {t('printing.settings.title')}
       </h2>
-      <Printers printers={listing.printers} reload={reload} />
+      <Printers printers={listing.printers} systemPrinting={listing.systemPrinting} reload={reload} />
       <Assignments listing={listing} reload={reload} />
       <OnDemand />
       <ConfigForm key={JSON.stringify(listing.config)} config={listing.config} reload={reload} />
@@ -73,7 +73,15 @@ export function PrintersSettings() {
   );
 }
 
-function Printers({ printers, reload }: { printers: PrinterView[]; reload: () => Promise<void> }) {
+function Printers({
+  printers,
+  systemPrinting,
+  reload,
+}: {
+  printers: PrinterView[];
+  systemPrinting: boolean;
+  reload: () => Promise<void>;
+}) {
   const { t } = useTranslation();
   const push = useNoticeStore((s) => s.push);
   const [found, setFound] = useState<Discovery | null>(null);
@@ -88,6 +96,13 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
     const result = await printerService.save({ name: queue, transport: 'cups', queue });
     if (!result.ok) return push('bad', errorText(t, result.error));
     push('good', t('printing.settings.added', { name: queue }));
+    await reload();
+  };
+  const addSystem = async (printer: SystemPrinterInfo): Promise<void> => {
+    const name = printer.displayName.slice(0, 80);
+    const result = await printerService.save({ name, transport: 'system', queue: printer.name });
+    if (!result.ok) return push('bad', errorText(t, result.error));
+    push('good', t('printing.settings.added', { name }));
     await reload();
   };
   const addZpl = async (event: FormEvent): Promise<void> => {
@@ -110,6 +125,7 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
     await reload();
   };
   const known = new Set(printers.filter((p) => p.transport === 'cups').map((p) => p.queue));
+  const knownSystem = new Set(printers.filter((p) => p.transport === 'system').map((p) => p.queue));
 
   return (
     <div className="card stack">
@@ -135,7 +151,14 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
             {printers.map((printer) => (
               <tr key={printer.id} data-printer={printer.name}>
                 <td>{printer.name}</td>
-                <td>{t(`printing.transports.${printer.transport}`)}</td>
+                <td>
+                  {t(`printing.transports.${printer.transport}`)}
+                  {printer.transport === 'system' && !systemPrinting ? (
+                    <span className="chip chip-rejected chip-inline" data-testid="system-unreachable">
+                      {t('printing.settings.systemUnreachable')}
+                    </span>
+                  ) : null}
+                </td>
                 <td className="mono">
                   {printer.transport === 'raw9100' ? `${printer.host ?? ''}:${printer.port ?? 9100}` : printer.queue}
                 </td>
@@ -154,16 +177,22 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
           </tbody>
         </table>
       </div>
+      {systemPrinting ? null : (
+        <p className="notice notice-info" role="note" data-testid="system-unavailable">
+          {t('printing.settings.systemWebMode')}
+        </p>
+      )}
       <div className="row">
         <button type="button" className="button-secondary" onClick={() => void discover()}>
           {t('printing.settings.discover')}
         </button>
-        {found && !found.available ? (
-          <span className="form-error" role="alert">
-            {found.message}
-          </span>
-        ) : null}
       </div>
+      {found ? <h4 className="subsection-title">{t('printing.settings.cupsQueues')}</h4> : null}
+      {found && !found.available ? (
+        <p className="form-error" role="alert" data-testid="cups-unavailable">
+          {found.message}
+        </p>
+      ) : null}
       {found?.available ? (
         <ul className="plain-list stack" data-testid="discovered">
           {found.queues.length === 0 ? <li>{t('printing.settings.noQueues')}</li> : null}
@@ -184,6 +213,9 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
             </li>
           ))}
         </ul>
+      ) : null}
+      {found ? (
+        <SystemFound system={found.system} known={knownSystem} add={(printer) => void addSystem(printer)} />
       ) : null}
       <form className="row" onSubmit={(e) => void addZpl(e)} aria-labelledby="zpl-title">
         <h4 id="zpl-title" className="row-title">
@@ -227,6 +259,59 @@ function Printers({ printers, reload }: { printers: PrinterView[]; reload: () =>
           {t('printing.settings.add')}
         </button>
       </form>
+    </div>
+  );
+}
+
+/**
+ * The system printers found (Windows printers, through the Benchline app), to add; or why there
+ * are none: in web mode there is no app to print through, and the page says so.
+ */
+function SystemFound({
+  system,
+  known,
+  add,
+}: {
+  system: Discovery['system'];
+  known: Set<string | null>;
+  add: (printer: SystemPrinterInfo) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="stack" data-testid="discovered-system" data-available={system.available}>
+      <h4 className="subsection-title">{t('printing.settings.systemPrinters')}</h4>
+      {system.reason === 'no_app' ? (
+        <p className="notice notice-info" role="note">
+          {t('printing.settings.systemNoneHere')}
+        </p>
+      ) : null}
+      {system.reason === 'failed' ? (
+        <p className="form-error" role="alert">
+          {t('printing.settings.systemFailed', { message: system.message ?? '' })}
+        </p>
+      ) : null}
+      {system.available ? (
+        <ul className="plain-list stack">
+          {system.printers.length === 0 ? <li>{t('printing.settings.noSystemPrinters')}</li> : null}
+          {system.printers.map((printer) => (
+            <li key={printer.name} className="row" data-system-printer={printer.name}>
+              <strong>{printer.displayName}</strong>
+              <span className="mono">{printer.name}</span>
+              <span>
+                {printer.description}
+                {printer.isDefault ? ` · ${t('printing.settings.default')}` : ''}
+              </span>
+              {known.has(printer.name) ? (
+                <span className="chip chip-done">{t('printing.settings.inUse')}</span>
+              ) : (
+                <button type="button" className="button-secondary" onClick={() => add(printer)}>
+                  {t('printing.settings.addQueue', { name: printer.displayName })}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }
@@ -316,6 +401,8 @@ function AssignmentRow({
   };
   const printer = printers.find((p) => p.id === draft.printerId) ?? null;
   const zplOnly = printer?.transport === 'raw9100';
+  // A system printer prints the PDF through the app (Electron's print): never raw ZPL.
+  const pdfOnly = printer?.transport === 'system';
 
   return (
     <tr data-label-type={type}>
@@ -357,7 +444,7 @@ function AssignmentRow({
           onChange={(e) => setDraft({ ...draft, format: e.target.value as 'pdf' | 'zpl' })}
         >
           {!zplOnly ? <option value="pdf">PDF</option> : null}
-          {zplAllowed(draft.media) ? <option value="zpl">ZPL</option> : null}
+          {zplAllowed(draft.media) && !pdfOnly ? <option value="zpl">ZPL</option> : null}
         </select>
       </td>
       <td>
