@@ -202,8 +202,11 @@ function Calibration({ active, setActive }: { active: boolean; setActive: (on: b
     if (!result) return;
     stop();
     const answer = await stationService.updateSettings({ scanner: calibratedSettings(result, wallClock()) });
-    if (answer.ok) push('good', t('settings.saved'));
-    else push('bad', errorText(t, answer.error));
+    if (answer.ok) {
+      push('good', t('settings.saved'));
+      // Applied: what it proposed (a layout change above all) is no longer a proposal.
+      setSamples([]);
+    } else push('bad', errorText(t, answer.error));
   };
 
   return (
