@@ -189,6 +189,11 @@ describe('the returns bench in web mode, by scans alone', () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     try {
       await waitFor('[data-testid="grading-question"]');
+      // The case's events on the bench, newest first.
+      await waitFor('[data-testid="returns-timeline"] tbody tr:first-child[data-event="returns.item_received"]');
+      expect(
+        await page.$$eval('[data-testid="returns-timeline"] tbody tr', (rows) => rows.map((r) => r.dataset.event)),
+      ).toEqual(['returns.item_received', 'returns.opened']);
       // Nothing wider than the window: no horizontal scroll at 1920 px.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
       await screenshot(page, 'returns-open-1920');
@@ -198,8 +203,11 @@ describe('the returns bench in web mode, by scans alone', () => {
     }
     await scan(page, 'CMD:GOOD');
     await prompt('items');
+    await waitFor('[data-testid="returns-timeline"] tbody tr:first-child[data-event="returns.item_routed"]');
+    expect(await page.textContent('[data-testid="returns-timeline"] tbody tr:first-child')).toMatch(/item routed/);
     await scan(page, 'CMD:DONE');
     await waitFor('[data-screen="returns"][data-status="closed"]');
+    await waitFor('[data-testid="returns-timeline"] tbody tr:first-child[data-event="returns.closed"]');
   });
 
   it('resumes a case in the middle of grading after the core restarts', async () => {

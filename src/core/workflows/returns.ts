@@ -1042,6 +1042,7 @@ export class ReturnsService {
           : [],
       openedAt: row.opened_at,
       closedAt: row.closed_at,
+      timeline: this.#deps.events.timeline(row.id),
     };
   }
 

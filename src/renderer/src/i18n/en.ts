@@ -633,6 +633,8 @@ export const en = {
   },
   returnsBench: {
     status: { open: 'Open', closed: 'Closed' },
+    timeline_one: 'Case events ({{count}}), newest first',
+    timeline_other: 'Case events ({{count}}), newest first',
     scanCase:
       'Scan the RMA label, the return tracking number, the order or an item serial. Nothing known? Scan UNEXPECTED.',
     unexpected: 'Unexpected parcel',

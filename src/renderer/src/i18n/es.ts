@@ -640,6 +640,8 @@ export const es: Messages = {
   },
   returnsBench: {
     status: { open: 'Abierto', closed: 'Cerrado' },
+    timeline_one: 'Eventos del caso ({{count}}), el más reciente primero',
+    timeline_other: 'Eventos del caso ({{count}}), el más reciente primero',
     scanCase:
       'Escanea la etiqueta RMA, el seguimiento de la devolución, el pedido o el número de serie de un artículo. ¿No se sabe nada? Escanea INESPERADO.',
     unexpected: 'Paquete inesperado',

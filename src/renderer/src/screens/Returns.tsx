@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { OVERRIDE_REASONS, type ReturnCaseView, type ReturnItemView } from '#shared/contract/returns';
 import { DISPOSITIONS, type Disposition } from '#shared/policy/disposition';
+import { CaseTimeline } from '../components/CaseTimeline';
 import { LastLabel } from '../components/LastLabel';
 import { PhotoCapture } from '../components/PhotoCapture';
 import { errorText } from '../i18n/text';
@@ -126,6 +127,12 @@ function CaseView({ view }: { view: ReturnCaseView }) {
           ) : null}
           <ItemList items={view.items} />
           {view.status === 'closed' ? <Outcome view={view} /> : null}
+          <div className="table-wrap returns-timeline" tabIndex={0} role="region" aria-labelledby="timeline-title">
+            <h2 id="timeline-title" className="table-title">
+              {t('returnsBench.timeline', { count: view.timeline.length })}
+            </h2>
+            <CaseTimeline events={view.timeline} compact testId="returns-timeline" />
+          </div>
         </div>
         <SidePanel view={view} />
       </div>
