@@ -687,6 +687,7 @@ export const en = {
     close: 'DONE — close the case (F2)',
     search: 'Find an item by SKU or name',
     searchButton: 'Search',
+    good: 'GOOD — all fine',
     add: 'Receive',
     refund: 'Refund recommendation',
     refundStatus: { recommended: 'Recommended', on_hold: 'ON HOLD', outside_window: 'Outside the return window' },

@@ -694,6 +694,7 @@ export const es: Messages = {
     close: 'TERMINAR — cerrar el caso (F2)',
     search: 'Buscar un artículo por SKU o nombre',
     searchButton: 'Buscar',
+    good: 'BUENO — todo bien',
     add: 'Recibir',
     refund: 'Reembolso recomendado',
     refundStatus: { recommended: 'Recomendado', on_hold: 'RETENIDO', outside_window: 'Fuera de plazo' },
