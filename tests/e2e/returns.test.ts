@@ -177,7 +177,7 @@ describe('the returns bench in web mode, by scans alone', () => {
     await waitFor('[data-screen="returns"][data-status="closed"]');
   });
 
-  it('shows an open case at 1920×1080, accessible', async () => {
+  it('shows an open case at 1920×1080, accessible, with its events; grades by keys', async () => {
     const target = rma(
       `r.status = 'authorized' AND ${plain} AND (SELECT sum(quantity) FROM rma_lines l WHERE l.rma_id = r.id) >= 2`,
     );
@@ -189,6 +189,11 @@ describe('the returns bench in web mode, by scans alone', () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     try {
       await waitFor('[data-testid="grading-question"]');
+      // The case's events on the bench, newest first.
+      await waitFor('[data-testid="returns-timeline"] tbody tr:first-child[data-event="returns.item_received"]');
+      expect(
+        await page.$$eval('[data-testid="returns-timeline"] tbody tr', (rows) => rows.map((r) => r.dataset.event)),
+      ).toEqual(['returns.item_received', 'returns.opened']);
       // Nothing wider than the window: no horizontal scroll at 1920 px.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
       await screenshot(page, 'returns-open-1920');
@@ -196,10 +201,27 @@ describe('the returns bench in web mode, by scans alone', () => {
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
-    await scan(page, 'CMD:GOOD');
+    // Keys instead of scans: Alt+1 gives the first answer, F3 answers GOOD for the rest.
+    const first = await page.getAttribute('[data-testid="grading-question"]', 'data-question');
+    expect(await page.getAttribute('.answer-row button:first-child', 'aria-keyshortcuts')).toBe('Alt+1');
+    await page.keyboard.press('Alt+1');
+    await waitFor(`[data-testid="grading-question"]:not([data-question="${first}"])`);
+    expect(await page.textContent('[data-testid="returns-timeline"] tbody tr:first-child')).toMatch(/answered/);
+    expect(await page.getAttribute('[data-testid="grade-good"]', 'aria-keyshortcuts')).toBe('F3');
+    await page.keyboard.press('F3');
     await prompt('items');
+    await expectVerdict(/Grade [A-F]/);
+    // F4 goes to the override form, Ctrl+F to the search.
+    await page.keyboard.press('F4');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('override-to');
+    await page.keyboard.press('Control+f');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('returns-search');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await waitFor('[data-testid="returns-timeline"] tbody tr:first-child[data-event="returns.item_routed"]');
+    expect(await page.textContent('[data-testid="returns-timeline"] tbody tr:first-child')).toMatch(/item routed/);
     await scan(page, 'CMD:DONE');
     await waitFor('[data-screen="returns"][data-status="closed"]');
+    await waitFor('[data-testid="returns-timeline"] tbody tr:first-child[data-event="returns.closed"]');
   });
 
   it('resumes a case in the middle of grading after the core restarts', async () => {

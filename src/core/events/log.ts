@@ -1,3 +1,4 @@
+import type { CaseTimeline } from '#shared/contract/common';
 import { canonicalJson } from '#shared/util/canonical-json';
 import type { Db } from '../db/connection';
 import { eventQueries, type EventQueries, type StoredEvent } from '../db/queries/events';
@@ -102,6 +103,11 @@ export class EventLog {
 
   ofSubject(subject: string): StoredEvent[] {
     return this.#q.ofSubject(subject);
+  }
+
+  /** The timeline of a case (or any subject), oldest first: what the review page and the returns bench show. */
+  timeline(subject: string): CaseTimeline {
+    return this.#q.timeline(subject);
   }
 
   /** Recomputes every hash in order and reports the first event that does not match. */

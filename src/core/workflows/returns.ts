@@ -1042,6 +1042,8 @@ export class ReturnsService {
           : [],
       openedAt: row.opened_at,
       closedAt: row.closed_at,
+      // A blind re-grade stays blind: the clerk is not told which items were sampled.
+      timeline: this.#deps.events.timeline(row.id).filter((e) => e.type !== 'review.regrade_sampled'),
     };
   }
 

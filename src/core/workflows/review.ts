@@ -212,9 +212,7 @@ export class ReviewService implements BenchScanHandler {
               expiresAt: pending.expiresAt,
             }
           : null,
-      timeline: this.#deps.events
-        .ofSubject(caseId)
-        .map((e) => ({ seq: e.seq, type: e.type, operatorId: e.operatorId, createdAt: e.createdAt, hash: e.hash })),
+      timeline: this.#deps.events.timeline(caseId),
     };
   }
 

@@ -14,6 +14,21 @@ export const badgeSchema = z
   .max(64)
   .regex(/^[\x21-\x7e]+$/, 'a badge is printable ASCII without spaces');
 
+/**
+ * A case's timeline: its events in the order they were recorded, with the hash that chains each
+ * one to the log. The supervisor's case page and the returns bench show the same thing.
+ */
+export const caseTimelineSchema = z.array(
+  z.object({
+    seq: z.number().int(),
+    type: z.string(),
+    operatorId: z.string().nullable(),
+    createdAt: z.number(),
+    hash: z.string(),
+  }),
+);
+export type CaseTimeline = z.infer<typeof caseTimelineSchema>;
+
 /** A PIN: 4 to 8 digits. */
 export const pinSchema = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
 

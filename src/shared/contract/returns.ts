@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DISPOSITIONS } from '../policy/disposition';
 import { GRADES } from '../policy/grades';
-import { badgeSchema, empty, pinSchema } from './common';
+import { badgeSchema, caseTimelineSchema, empty, pinSchema } from './common';
 import { method } from './define';
 
 const RETURNS_ROLES = ['returns_clerk', 'supervisor'] as const;
@@ -127,6 +127,8 @@ export const returnCaseViewSchema = z.object({
   ),
   openedAt: z.number(),
   closedAt: z.number().nullable(),
+  /** The case's events, oldest first (the bench shows them newest first). */
+  timeline: caseTimelineSchema,
 });
 export type ReturnCaseView = z.infer<typeof returnCaseViewSchema>;
 

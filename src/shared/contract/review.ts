@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GRADES } from '../policy/grades';
-import { badgeSchema, empty, pinSchema } from './common';
+import { badgeSchema, caseTimelineSchema, empty, pinSchema } from './common';
 import { method } from './define';
 import { refundViewSchema } from './returns';
 
@@ -144,15 +144,7 @@ export const reviewCaseSchema = z.object({
       expiresAt: z.number(),
     })
     .nullable(),
-  timeline: z.array(
-    z.object({
-      seq: z.number().int(),
-      type: z.string(),
-      operatorId: z.string().nullable(),
-      createdAt: z.number(),
-      hash: z.string(),
-    }),
-  ),
+  timeline: caseTimelineSchema,
 });
 export type ReviewCase = z.infer<typeof reviewCaseSchema>;
 

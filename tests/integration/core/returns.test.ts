@@ -253,6 +253,44 @@ describe('the returns bench', () => {
     expect(priced).not.toContain(`${extra.sku}: price`);
   });
 
+  it("shows the case's events at the bench, newest last in the data, the same timeline the supervisor sees", async () => {
+    fixture = openCore({ random: () => 0 }); // every graded item is sampled for a blind re-grade
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${qty(2)}`);
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    expect((await fixture.ok('returns.current', {}))!.timeline.map((e) => e.type)).toEqual(['returns.opened']);
+    await scan(fixture, target.units[0]!.code);
+    fixture.clock.advance(1_000);
+    await scan(fixture, 'CMD:GOOD');
+    const view = (await fixture.ok('returns.current', {}))!;
+    const types = view.timeline.map((e) => e.type);
+    expect(types.slice(0, 2)).toEqual(['returns.opened', 'returns.item_received']);
+    expect(types).toContain('returns.item_graded');
+    expect(types.at(-1)).toBe('returns.item_routed');
+    // Exactly the events recorded for the case, in order, with their chain hashes.
+    const db = inspectStation(fixture.dataDir);
+    const stored = db
+      .prepare<[string], { seq: number; type: string; hash: string; created_at: number }>(
+        'SELECT seq, type, hash, created_at FROM events WHERE subject = ? ORDER BY seq',
+      )
+      .all(view.caseId);
+    db.close();
+    // (all but the re-grade sample, which the clerk must not know of)
+    expect(stored.map((e) => e.type)).toContain('review.regrade_sampled');
+    const shown = stored.filter((e) => e.type !== 'review.regrade_sampled');
+    expect(view.timeline.map((e) => [e.seq, e.type, e.hash, e.createdAt])).toEqual(
+      shown.map((e) => [e.seq, e.type, e.hash, e.created_at]),
+    );
+    expect(view.timeline.every((e) => e.operatorId !== null)).toBe(true);
+    // The supervisor's case page reads the same timeline.
+    await fixture.ok('auth.logout', {});
+    await fixture.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
+    await fixture.ok('session.bench', { bench: 'review' });
+    const review = (await fixture.ok('review.case', { caseId: view.caseId })).timeline;
+    expect(review.filter((e) => e.type !== 'review.regrade_sampled')).toEqual(view.timeline);
+    expect(review.map((e) => e.type)).toEqual(stored.map((e) => e.type));
+  });
+
   it('lists the items that did not come back when the case closes', async () => {
     fixture = openCore();
     const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${qty(2)}`);

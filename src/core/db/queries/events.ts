@@ -1,3 +1,4 @@
+import type { CaseTimeline } from '#shared/contract/common';
 import type { Db } from '../connection';
 
 export type EventRow = {
@@ -63,6 +64,9 @@ export function eventQueries(db: Db) {
   const all = db.prepare<[], EventRow>('SELECT * FROM events ORDER BY seq');
   const byId = db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?');
   const ofSubject = db.prepare<[string], EventRow>('SELECT * FROM events WHERE subject = ? ORDER BY seq');
+  const timeline = db.prepare<[string], Pick<EventRow, 'seq' | 'type' | 'operator_id' | 'created_at' | 'hash'>>(
+    'SELECT seq, type, operator_id, created_at, hash FROM events WHERE subject = ? ORDER BY seq',
+  );
 
   return {
     /** The newest event's seq and hash, or null for an empty log. */
@@ -87,6 +91,12 @@ export function eventQueries(db: Db) {
     /** Every event about one subject (a case, a parcel), in order. */
     ofSubject(subject: string): StoredEvent[] {
       return ofSubject.all(subject).map(rowToEvent);
+    },
+    /** A case's timeline: the columns it shows, without reading the payloads. */
+    timeline(subject: string): CaseTimeline {
+      return timeline
+        .all(subject)
+        .map((r) => ({ seq: r.seq, type: r.type, operatorId: r.operator_id, createdAt: r.created_at, hash: r.hash }));
     },
     byId(id: string): StoredEvent | null {
       const row = byId.get(id);

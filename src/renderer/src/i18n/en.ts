@@ -653,6 +653,8 @@ export const en = {
   },
   returnsBench: {
     status: { open: 'Open', closed: 'Closed' },
+    timeline_one: 'Case events ({{count}}), newest first',
+    timeline_other: 'Case events ({{count}}), newest first',
     scanCase:
       'Scan the RMA label, the return tracking number, the order or an item serial. Nothing known? Scan UNEXPECTED.',
     unexpected: 'Unexpected parcel',
@@ -705,6 +707,7 @@ export const en = {
     close: 'DONE — close the case (F2)',
     search: 'Find an item by SKU or name',
     searchButton: 'Search',
+    good: 'GOOD — all fine',
     add: 'Receive',
     refund: 'Refund recommendation',
     refundStatus: { recommended: 'Recommended', on_hold: 'ON HOLD', outside_window: 'Outside the return window' },

@@ -660,6 +660,8 @@ export const es: Messages = {
   },
   returnsBench: {
     status: { open: 'Abierto', closed: 'Cerrado' },
+    timeline_one: 'Eventos del caso ({{count}}), el más reciente primero',
+    timeline_other: 'Eventos del caso ({{count}}), el más reciente primero',
     scanCase:
       'Escanea la etiqueta RMA, el seguimiento de la devolución, el pedido o el número de serie de un artículo. ¿No se sabe nada? Escanea INESPERADO.',
     unexpected: 'Paquete inesperado',
@@ -712,6 +714,7 @@ export const es: Messages = {
     close: 'TERMINAR — cerrar el caso (F2)',
     search: 'Buscar un artículo por SKU o nombre',
     searchButton: 'Buscar',
+    good: 'BUENO — todo bien',
     add: 'Recibir',
     refund: 'Reembolso recomendado',
     refundStatus: { recommended: 'Recomendado', on_hold: 'RETENIDO', outside_window: 'Fuera de plazo' },

@@ -4,15 +4,20 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { OVERRIDE_REASONS, type ReturnCaseView, type ReturnItemView } from '#shared/contract/returns';
 import { DISPOSITIONS, type Disposition } from '#shared/policy/disposition';
+import { CaseTimeline } from '../components/CaseTimeline';
 import { LastLabel } from '../components/LastLabel';
 import { PhotoCapture } from '../components/PhotoCapture';
 import { errorText } from '../i18n/text';
 import { useReturnsStore } from '../stores/returns';
+import { useScanStore } from '../stores/scan';
 
 /**
  * The returns bench: one screen, scan-driven. The case, what was expected against what came
  * back, the grading question of the item in hand (answers by scan or touch), photos, routing and
- * overrides, and — once closed — the refund recommendation and the flags. F2 closes the case.
+ * overrides, the case's events, and — once closed — the refund recommendation and the flags.
+ * Keys: F2 closes the case, F3 answers GOOD, Alt+1…9 give the current question's answers, F4
+ * goes to the override form and Ctrl+F to the search. GOOD and the answers go through
+ * `scan.submit` as the command barcodes do, so a key, a scan and a touch are one path.
  */
 export function Returns() {
   const { t } = useTranslation();
@@ -20,22 +25,44 @@ export function Returns() {
   const error = useReturnsStore((s) => s.error);
   const load = useReturnsStore((s) => s.load);
   const close = useReturnsStore((s) => s.close);
+  const submit = useScanStore((s) => s.submit);
 
   useEffect(() => {
     void load();
   }, [load]);
 
   const open = view?.status === 'open';
+  const question = view?.items.find((i) => i.status === 'grading')?.grading?.question ?? null;
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      if (open && event.key === 'F2') {
+      if (!open) return;
+      const focus = (id: string): void => {
+        const element = document.getElementById(id);
+        if (!element) return;
+        event.preventDefault();
+        element.focus();
+      };
+      if (event.key === 'F2') {
         event.preventDefault();
         void close();
+      } else if (event.key === 'F3' && question) {
+        event.preventDefault();
+        void submit('CMD:GOOD', 'manual');
+      } else if (event.altKey && question && /^Digit[1-9]$/.test(event.code)) {
+        // The top-row digits only: a scanner's Alt codes come from the numeric keypad.
+        const answer = question.answers[Number(event.code.slice(5)) - 1];
+        if (!answer) return;
+        event.preventDefault();
+        void submit(`CMD:ANSWER:${answer.id}`, 'manual');
+      } else if (event.key === 'F4') {
+        focus('override-to');
+      } else if (event.ctrlKey && !event.altKey && event.key.toLowerCase() === 'f') {
+        focus('returns-search');
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [open, close]);
+  }, [open, close, question, submit]);
 
   return (
     <section
@@ -126,6 +153,12 @@ function CaseView({ view }: { view: ReturnCaseView }) {
           ) : null}
           <ItemList items={view.items} />
           {view.status === 'closed' ? <Outcome view={view} /> : null}
+          <div className="table-wrap returns-timeline" tabIndex={0} role="region" aria-labelledby="timeline-title">
+            <h2 id="timeline-title" className="table-title">
+              {t('returnsBench.timeline', { count: view.timeline.length })}
+            </h2>
+            <CaseTimeline events={view.timeline} compact testId="returns-timeline" />
+          </div>
         </div>
         <SidePanel view={view} />
       </div>
@@ -137,6 +170,7 @@ function Grading({ item }: { item: ReturnItemView }) {
   const { t, i18n } = useTranslation();
   const answer = useReturnsStore((s) => s.answer);
   const photo = useReturnsStore((s) => s.photo);
+  const submit = useScanStore((s) => s.submit);
   const language = i18n.language === 'es' ? 'es' : 'en';
   const grading = item.grading;
   if (!grading) return null;
@@ -152,17 +186,34 @@ function Grading({ item }: { item: ReturnItemView }) {
             {grading.question.text[language]}
           </p>
           <div className="answer-row">
-            {grading.question.answers.map((a) => (
+            {grading.question.answers.map((a, index) => (
               <button
                 key={a.id}
                 type="button"
                 className="button-answer"
+                aria-keyshortcuts={index < 9 ? `Alt+${index + 1}` : undefined}
                 onClick={() => void answer({ itemNo: item.itemNo, questionId: grading.question!.id, answerId: a.id })}
               >
-                {a.label[language]}
+                <span>
+                  {a.label[language]}
+                  {index < 9 ? <kbd>Alt+{index + 1}</kbd> : null}
+                </span>
                 <span className="answer-code">CMD:ANSWER:{a.id}</span>
               </button>
             ))}
+            <button
+              type="button"
+              className="button-answer button-good"
+              aria-keyshortcuts="F3"
+              data-testid="grade-good"
+              onClick={() => void submit('CMD:GOOD', 'manual')}
+            >
+              <span>
+                {t('returnsBench.good')}
+                <kbd>F3</kbd>
+              </span>
+              <span className="answer-code">CMD:GOOD</span>
+            </button>
           </div>
         </>
       ) : null}
@@ -348,9 +399,13 @@ function SidePanel({ view }: { view: ReturnCaseView }) {
           <h2>
             {t('returnsBench.override')} — {lastRouted.sku}
           </h2>
-          <label htmlFor="override-to">{t('returnsBench.routeTo')}</label>
+          <label htmlFor="override-to">
+            {t('returnsBench.routeTo')}
+            <kbd>F4</kbd>
+          </label>
           <select
             id="override-to"
+            aria-keyshortcuts="F4"
             className="input-big"
             value={to}
             onChange={(e) => setTo(e.target.value as Disposition)}
@@ -380,9 +435,13 @@ function SidePanel({ view }: { view: ReturnCaseView }) {
         </form>
       ) : null}
       <form className="stack" onSubmit={submit(() => query.trim().length >= 2 && void search(query.trim()))}>
-        <label htmlFor="returns-search">{t('returnsBench.search')}</label>
+        <label htmlFor="returns-search">
+          {t('returnsBench.search')}
+          <kbd>Ctrl+F</kbd>
+        </label>
         <input
           id="returns-search"
+          aria-keyshortcuts="Control+F"
           className="input-big"
           autoComplete="off"
           value={query}
@@ -420,7 +479,7 @@ function SidePanel({ view }: { view: ReturnCaseView }) {
         </button>
         {view.weight ? <p data-testid="returns-weight">{view.weight.explanation}</p> : null}
       </form>
-      <button type="button" className="button-primary" onClick={() => void close()}>
+      <button type="button" className="button-primary" aria-keyshortcuts="F2" onClick={() => void close()}>
         {t('returnsBench.close')}
       </button>
     </aside>

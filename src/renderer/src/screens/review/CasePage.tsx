@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ReviewCase } from '#shared/contract/review';
+import { CaseTimeline } from '../../components/CaseTimeline';
 import { EvidencePhoto } from '../../components/EvidencePhoto';
 import { saveFile } from '../../download';
 import { errorText } from '../../i18n/text';
@@ -434,7 +435,7 @@ function Bundle() {
 }
 
 function Timeline({ view }: { view: ReviewCase }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [names, setNames] = useState<Map<string, string>>(new Map());
   useEffect(() => {
     let live = true;
@@ -445,32 +446,10 @@ function Timeline({ view }: { view: ReviewCase }) {
       live = false;
     };
   }, []);
-  const time = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'medium' });
   return (
     <details className="card" data-testid="case-timeline">
       <summary>{t('reviewBench.timeline', { count: view.timeline.length })}</summary>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('review.seq')}</th>
-            <th scope="col">{t('review.time')}</th>
-            <th scope="col">{t('review.type')}</th>
-            <th scope="col">{t('review.operator')}</th>
-            <th scope="col">{t('reviewBench.hash')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.timeline.map((e) => (
-            <tr key={e.seq}>
-              <td className="mono">{e.seq}</td>
-              <td>{time.format(e.createdAt)}</td>
-              <td className="mono">{e.type}</td>
-              <td>{e.operatorId ? (names.get(e.operatorId) ?? e.operatorId) : '—'}</td>
-              <td className="mono hash">{e.hash.slice(0, 16)}…</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CaseTimeline events={view.timeline} names={names} />
     </details>
   );
 }
