@@ -201,8 +201,10 @@ export class Core {
     this.#services?.printQueue.kick();
   }
 
-  /** Resolves when the background work (the print queue) has nothing left to do now. */
+  /** Resolves when the background work (views still to push, the print queue) has nothing left to do now. */
   async idle(): Promise<void> {
+    // Views pushed after a scan's answer go out on the next turn (`ReturnsService.#changed`).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     await this.#services?.printQueue.settled();
   }
 

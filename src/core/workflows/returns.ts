@@ -8,7 +8,7 @@ import { checkWeight, DEFAULT_WEIGHT_TOLERANCE } from '#shared/policy/weight';
 import type { Db } from '../db/connection';
 import type { OperatorRecord } from '../db/queries/operators';
 import type { PolicyStore } from '../db/queries/policies';
-import { returnsQueries, type CaseRow, type ItemRow, type ReturnsQueries } from '../db/queries/returns';
+import { returnsQueries, type CaseRow, type ItemRow, type ReturnsQueries, type RmaLine } from '../db/queries/returns';
 import type { EventLog } from '../events/log';
 import type { PhotoStore } from '../photos';
 import { BenchError } from '../util/errors';
@@ -75,6 +75,8 @@ export type ReturnsDeps = {
 export class ReturnsService {
   readonly #deps: ReturnsDeps;
   readonly #q: ReturnsQueries;
+  /** Cases whose view the bench is still to be told of, oldest change first (see `#changed`). */
+  readonly #unpushed = new Set<string>();
 
   constructor(deps: ReturnsDeps) {
     this.#deps = deps;
@@ -163,7 +165,7 @@ export class ReturnsService {
       orderId: null,
       foundBy: 'unexpected',
     });
-    return this.#view(this.#q.caseById(id)!);
+    return this.#shown(id);
   }
 
   /** Answers the current question of an item's rubric (touch). */
@@ -174,7 +176,7 @@ export class ReturnsService {
     if (!state || state.next !== questionId)
       throw new BenchError('BAD_INPUT', `Question ${questionId} is not the one asked for item ${itemNo}.`);
     this.#applyAnswers(active, open, item, { [questionId]: answerId });
-    return this.#view(this.#q.caseById(open.id)!);
+    return this.#shown(open.id);
   }
 
   /** A photo taken as evidence for an answer. */
@@ -196,8 +198,7 @@ export class ReturnsService {
     // A photo completes grading only while the item is being graded; on a routed item it is
     // extra evidence and changes nothing else.
     if (item.status === 'grading') this.#advance(active, open, this.#item(open, itemNo));
-    else this.#changed(open.id);
-    return this.#view(this.#q.caseById(open.id)!);
+    return this.#shown(open.id);
   }
 
   /** An override of an item's disposition, with a reason; waits for a supervisor when needed. */
@@ -205,7 +206,7 @@ export class ReturnsService {
     const open = this.#requireOpen();
     this.#requestOverride(active, open, itemNo, to);
     this.#setReason(active, this.#q.caseById(open.id)!, reason);
-    return this.#view(this.#q.caseById(open.id)!);
+    return this.#shown(open.id);
   }
 
   /** The supervisor's badge and PIN typed at the bench. */
@@ -214,7 +215,7 @@ export class ReturnsService {
     const approval = this.#approval(open);
     if (!approval?.needsSupervisor) throw new BenchError('NOT_AVAILABLE', 'No override waits for a supervisor.');
     await this.#approveWith(active, open, badge, pin);
-    return this.#view(this.#q.caseById(open.id)!);
+    return this.#shown(open.id);
   }
 
   /** The parcel weight against the weight it left with. */
@@ -240,7 +241,7 @@ export class ReturnsService {
         },
       });
     });
-    return this.#changed(open.id)!;
+    return this.#shown(open.id);
   }
 
   search(query: string): { productId: string; sku: string; name: string; brand: string }[] {
@@ -253,7 +254,7 @@ export class ReturnsService {
     if (!this.#q.product(productId)) throw new BenchError('NOT_FOUND', `No product ${productId}.`);
     const result = this.#receive(active, open, productId, `search:${productId}`);
     if (result.tone === 'bad') throw new BenchError('NOT_AVAILABLE', result.message, result.params);
-    return this.#view(this.#q.caseById(open.id)!);
+    return this.#shown(open.id);
   }
 
   close(active: ActiveSession): ReturnCaseView {
@@ -344,11 +345,12 @@ export class ReturnsService {
       this.#changed(id);
       return bad('verdict.returns.duplicateReceipt', { number: rma.number }, code);
     }
-    const view = this.#view(this.#q.caseById(id)!);
-    if (view.outsideWindow) return info('verdict.returns.outsideWindow', { number: rma.number }, code);
+    const rmaLines = this.#q.rmaLines(rma.id);
+    if (rma.order_id && this.#outsideWindow(rma.order_id, rmaLines))
+      return info('verdict.returns.outsideWindow', { number: rma.number }, code);
     return good(
       'verdict.returns.opened',
-      { number: rma.number, count: view.expected.reduce((n, l) => n + l.quantity, 0) },
+      { number: rma.number, count: rmaLines.reduce((n, l) => n + l.quantity, 0) },
       code,
     );
   }
@@ -742,12 +744,13 @@ export class ReturnsService {
     if (this.#approval(open)) return bad('verdict.returns.overridePending', {}, code);
     const unfinished = items.find((i) => i.status !== 'routed');
     if (unfinished) return bad('verdict.returns.gradeFirst', { sku: this.#product(unfinished.product_id).sku }, code);
-    const view = this.#view(open);
+    const rmaLines = open.rma_id ? this.#q.rmaLines(open.rma_id) : [];
+    const missing = this.#expected(rmaLines, items).filter((l) => l.received < l.quantity);
     const now = this.#deps.clock();
     // The refund before any flag, for the rules that compare it with the order (refund anomaly).
     const preliminary = this.#refund(open, items, 0, now);
     const flags = this.#evaluate(open, items, preliminary?.totalCents ?? null);
-    this.#write(() => {
+    const { refund, openFlags } = this.#write(() => {
       for (const flag of flags) this.#raise(active, open.id, flag);
       const openFlags = this.#q.flags(open.id).filter((f) => f.status === 'open').length;
       const refund = this.#refund(open, items, openFlags, now);
@@ -768,23 +771,21 @@ export class ReturnsService {
             disposition: i.disposition,
             bin: i.bin,
           })),
-          missing: view.expected
-            .filter((l) => l.received < l.quantity)
-            .map((l) => ({ lineNo: l.lineNo, sku: l.sku, missing: l.quantity - l.received })),
+          missing: missing.map((l) => ({ lineNo: l.lineNo, sku: l.sku, missing: l.quantity - l.received })),
           refund,
           openFlags,
         },
       });
+      return { refund, openFlags };
     });
-    const closed = this.#changed(open.id)!;
-    if (closed.refund?.status === 'on_hold')
+    this.#changed(open.id);
+    if (refund?.status === 'on_hold') return info('verdict.returns.closedOnHold', { count: openFlags }, code);
+    if (missing.length > 0)
       return info(
-        'verdict.returns.closedOnHold',
-        { count: closed.flags.filter((f) => f.status === 'open').length },
+        'verdict.returns.closedMissing',
+        { count: missing.reduce((n, l) => n + l.quantity - l.received, 0) },
         code,
       );
-    if (closed.missing.length > 0)
-      return info('verdict.returns.closedMissing', { count: closed.missing.reduce((n, m) => n + m.quantity, 0) }, code);
     return good('verdict.returns.closed', {}, code);
   }
 
@@ -953,23 +954,44 @@ export class ReturnsService {
     return open;
   }
 
-  #write(fn: () => void): void {
-    this.#deps.db.transaction(fn).immediate();
+  #write<T>(fn: () => T): T {
+    return this.#deps.db.transaction(fn).immediate();
   }
 
-  #changed(caseId: string): ReturnCaseView | null {
-    const row = this.#q.caseById(caseId);
-    const view = row ? this.#view(row) : null;
+  /**
+   * Tells the bench a case changed. The view is built and pushed after the scan's answer, on a
+   * later turn of the event loop (once however many steps changed the case): building it reads
+   * the items, lines, flags and timeline, and a scan's verdict must not wait for that (DESIGN.md's
+   * 2 ms budget). The push reads the committed state then, so it is never older than the answer;
+   * a write that rolled back pushes the state that stands.
+   */
+  #changed(caseId: string): void {
+    this.#unpushed.delete(caseId);
+    this.#unpushed.add(caseId);
+    if (this.#unpushed.size === 1) setImmediate(() => this.#push());
+  }
+
+  #push(): void {
+    const ids = [...this.#unpushed];
+    this.#unpushed.clear();
+    if (!this.#deps.db.open) return;
+    for (const id of ids) {
+      const row = this.#q.caseById(id);
+      this.#deps.changed(row ? this.#view(row) : null);
+    }
+  }
+
+  /** The case's view now, for a call that answers with it; pushed to the bench as well. */
+  #shown(caseId: string): ReturnCaseView {
+    this.#unpushed.delete(caseId);
+    const view = this.#view(this.#q.caseById(caseId)!);
     this.#deps.changed(view);
     return view;
   }
 
-  #view(row: CaseRow): ReturnCaseView {
-    const items = this.#q.items(row.id);
-    const rma = row.rma_id ? this.#q.rma(row.rma_id) : null;
-    const order = row.order_id ? this.#q.order(row.order_id) : null;
-    const rmaLines = rma ? this.#q.rmaLines(rma.id) : [];
-    const expected = rmaLines.map((l) => ({
+  /** The RMA's lines with how many of each this case received. */
+  #expected(rmaLines: RmaLine[], items: ItemRow[]): ReturnCaseView['expected'] {
+    return rmaLines.map((l) => ({
       lineNo: l.lineNo,
       sku: l.sku,
       name: l.name,
@@ -977,6 +999,24 @@ export class ReturnsService {
       received: items.filter((i) => i.rma_line_no === l.lineNo).length,
       reason: l.reason,
     }));
+  }
+
+  /** Every line is past its product's return window, counted in days since the order shipped. */
+  #outsideWindow(orderId: string, rmaLines: RmaLine[]): boolean {
+    const order = this.#q.order(orderId);
+    if (!order || rmaLines.length === 0) return false;
+    const days =
+      Math.floor(this.#deps.clock() / 86_400_000) -
+      Math.floor((this.#shippedAt(order.id) ?? order.placed_at) / 86_400_000);
+    return rmaLines.every((l) => days > (this.#q.product(l.productId)?.return_window_days ?? 30));
+  }
+
+  #view(row: CaseRow): ReturnCaseView {
+    const items = this.#q.items(row.id);
+    const rma = row.rma_id ? this.#q.rma(row.rma_id) : null;
+    const order = row.order_id ? this.#q.order(row.order_id) : null;
+    const rmaLines = rma ? this.#q.rmaLines(rma.id) : [];
+    const expected = this.#expected(rmaLines, items);
     const approval = row.approval ? (JSON.parse(row.approval) as Approval) : null;
     const itemViews = items.map((i) => this.#itemView(i));
     let prompt: ReturnCaseView['prompt'];
@@ -986,12 +1026,7 @@ export class ReturnsService {
     else if (itemViews.some((i) => i.status === 'grading' && i.grading?.question === null)) prompt = 'photo';
     else if (items.some((i) => i.status === 'grading')) prompt = 'grade';
     else prompt = 'items';
-    const days = order
-      ? Math.floor(this.#deps.clock() / 86_400_000) -
-        Math.floor((this.#shippedAt(order.id) ?? order.placed_at) / 86_400_000)
-      : 0;
-    const windows = rmaLines.map((l) => this.#q.product(l.productId)?.return_window_days ?? 30);
-    const outsideWindow = windows.length > 0 && windows.every((w) => days > w);
+    const outsideWindow = order !== null && this.#outsideWindow(order.id, rmaLines);
     const policy = this.#deps.policies.one('weight');
     const weight =
       row.weight_g !== null

@@ -715,6 +715,7 @@ describe('re-evaluation when new history arrives', () => {
     );
     const before = fixture.frames.length;
     expect(await fixture.ok('review.reevaluate', { caseIds: [caseId] })).toMatchObject({ raised: 1 });
+    await fixture.core.idle();
     const pushed = fixture.frames
       .slice(before)
       .filter((f) => f.t === 'event' && f.name === 'returns.changed')
