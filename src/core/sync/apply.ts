@@ -37,6 +37,8 @@ type Statements = {
   delChildren: Statement<[Value]> | null;
   insertChild: Statement<Value[]> | null;
   stageInsert: Statement<Value[]>;
+  /** Stages a row not staged yet; changes nothing (0 changes) when it is. */
+  stageInsertNew: Statement<Value[]>;
   stageDel: Statement<Value[]>;
   stageDelChildren: Statement<[Value]> | null;
   stageInsertChild: Statement<Value[]> | null;
@@ -59,6 +61,7 @@ export class ReferenceApplier {
   readonly #st = new Map<RecordKind, Statements>();
   readonly #parked: {
     hash: Statement<[Generation, string, string, string], { hash: number }>;
+    any: Statement<[Generation, string], { one: number }>;
     put: Statement<[Generation, string, string, string, number, string, string]>;
     del: Statement<[Generation, string, string, string]>;
   };
@@ -72,6 +75,7 @@ export class ReferenceApplier {
     for (const kind of RECORD_KINDS) this.#st.set(kind, prepareKind(db, KIND_SPECS[kind]));
     this.#parked = {
       hash: db.prepare('SELECT hash FROM sync_parked WHERE generation = ? AND stream = ? AND kind = ? AND id = ?'),
+      any: db.prepare('SELECT 1 AS one FROM sync_parked WHERE generation = ? AND stream = ? LIMIT 1'),
       put: db.prepare(
         `INSERT OR REPLACE INTO sync_parked (generation, stream, kind, id, hash, doc, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
@@ -149,24 +153,33 @@ export class ReferenceApplier {
   applyStage(stream: StreamName, rows: readonly IncomingRow[]): number {
     this.#assertTx();
     let parked = 0;
+    // A row staged again (a page fetched again after a crash, a document changed during the
+    // download) replaces what was staged, parked or not; the first time — nearly every row of a
+    // first download — there is nothing to replace, and nothing is looked up.
+    let anyParked = this.#parked.any.get('stage', stream) !== undefined;
     for (const row of rows) {
       const checked = check(stream, row);
-      this.#parked.del.run('stage', stream, row.kind, row.id);
+      if (anyParked) this.#parked.del.run('stage', stream, row.kind, row.id);
       if (checked.kind !== null) {
         const spec = KIND_SPECS[checked.kind];
         const st = this.#st.get(checked.kind)!;
         const key = spec.keyOf(row.id);
-        if (st.stageDelChildren) st.stageDelChildren.run(row.id);
         if (row.op === 'put' && checked.doc !== null) {
-          st.stageInsert.run(...spec.row(checked.doc as never), row.hash);
+          const values = [...spec.row(checked.doc as never), row.hash];
+          if (!stagedFirst(st, values)) {
+            if (st.stageDelChildren) st.stageDelChildren.run(row.id);
+            st.stageInsert.run(...values);
+          }
           if (spec.child && st.stageInsertChild) {
             for (const child of spec.child.rows(checked.doc as never)) st.stageInsertChild.run(...child);
           }
           continue;
         }
+        if (st.stageDelChildren) st.stageDelChildren.run(row.id);
         st.stageDel.run(...key);
       }
       if (row.op === 'put') {
+        anyParked = true;
         this.#parked.put.run(
           'stage',
           stream,
@@ -225,6 +238,19 @@ export class ReferenceApplier {
           INSERT INTO operators (${columns}, sync_hash) SELECT ${columns}, sync_hash FROM sync_stage_operators s
             WHERE NOT EXISTS (SELECT 1 FROM operators o WHERE o.id = s.id);
         `);
+        continue;
+      }
+      if (this.#db.prepare(`SELECT 1 FROM ${spec.table} LIMIT 1`).get() === undefined) {
+        // Nothing live yet (a station's first download): every staged row goes in as it is.
+        db.exec(
+          `INSERT OR REPLACE INTO ${spec.table} (${columns}, sync_hash) SELECT ${columns}, sync_hash FROM ${spec.stage}`,
+        );
+        if (spec.child) {
+          const childColumns = spec.child.columns.join(', ');
+          db.exec(
+            `INSERT OR REPLACE INTO ${spec.child.table} (${childColumns}) SELECT ${childColumns} FROM ${spec.child.stage}`,
+          );
+        }
         continue;
       }
       db.exec(
@@ -363,6 +389,11 @@ export class ReferenceApplier {
   }
 }
 
+/** Stages a document's row if it is not staged yet; false when it is (it must be replaced). */
+function stagedFirst(st: Statements, values: Value[]): boolean {
+  return st.stageInsertNew.run(...values).changes === 1;
+}
+
 /** The document, validated for this station; or why it must be parked. */
 function check(
   stream: StreamName,
@@ -425,6 +456,9 @@ function prepareKind(db: Db, spec: KindSpec): Statements {
       : null,
     stageInsert: db.prepare<Value[]>(
       `INSERT OR REPLACE INTO ${spec.stage} (${columns.join(', ')}) VALUES (${placeholders})`,
+    ),
+    stageInsertNew: db.prepare<Value[]>(
+      `INSERT INTO ${spec.stage} (${columns.join(', ')}) VALUES (${placeholders}) ON CONFLICT DO NOTHING`,
     ),
     stageDel: db.prepare<Value[]>(`DELETE FROM ${spec.stage} WHERE ${where}`),
     stageDelChildren: child ? db.prepare<[Value]>(`DELETE FROM ${child.stage} WHERE ${child.parent} = ?`) : null,

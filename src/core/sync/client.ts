@@ -115,11 +115,11 @@ export class SyncClient {
       undefined,
       options,
     );
-    const text = await this.#read(response);
+    const bytes = await this.#readBytes(response);
     const split =
-      response.ok && /^application\/json\b/.test(response.headers.get('content-type') ?? '') ? splitPage(text) : null;
+      response.ok && /^application\/json\b/.test(response.headers.get('content-type') ?? '') ? splitPage(bytes) : null;
     if (!split) {
-      const parsed = pullResponseSchema.safeParse(this.#parse(response, text));
+      const parsed = pullResponseSchema.safeParse(this.#parse(response, bytes.toString('utf8')));
       if (!parsed.success)
         throw new SyncHttpError(
           response.status,
@@ -130,16 +130,15 @@ export class SyncClient {
       return parsed.data;
     }
     const rows: unknown[] = [];
-    for (let at = 0; at < split.lines.length; at += PAGE_PARSE_CHUNK) {
+    for (let at = 0; at < split.length; at += PAGE_PARSE_CHUNK) {
       if (at > 0) {
         await yieldToLoop();
         options.signal.throwIfAborted();
       }
-      const end = Math.min(split.lines.length, at + PAGE_PARSE_CHUNK);
+      const end = Math.min(split.length, at + PAGE_PARSE_CHUNK);
       for (let i = at; i < end; i++) {
-        const line = split.lines[i]!;
         try {
-          rows.push(JSON.parse(i < split.lines.length - 1 ? line.slice(0, -1) : line));
+          rows.push(JSON.parse(split.line(i)));
         } catch {
           throw new SyncHttpError(
             response.status,
@@ -203,8 +202,12 @@ export class SyncClient {
   }
 
   async #read(response: Response): Promise<string> {
+    return (await this.#readBytes(response)).toString('utf8');
+  }
+
+  async #readBytes(response: Response): Promise<Buffer> {
     try {
-      return await response.text();
+      return Buffer.from(await response.arrayBuffer());
     } catch (error) {
       // A connection cut in the middle of the body, or a gzip stream that ends early.
       throw new SyncHttpError(null, 'network', `The answer was cut off: ${(error as Error).message}`, true);
@@ -244,30 +247,52 @@ export class SyncClient {
 
 /** Rows parsed between two yields to the event loop: about 2 ms of `JSON.parse`. */
 const PAGE_PARSE_CHUNK = 250;
-const ROWS_OPEN = '"rows":[';
-const ROWS_CLOSE = '\n]}';
+const ROWS_OPEN = Buffer.from('"rows":[');
+const ROWS_CLOSE = Buffer.from('\n]}');
+const NEWLINE = 10;
+const COMMA = 44;
+
+/** A page split into its envelope and its rows' texts, each decoded when it is read. */
+export type SplitPage = { envelope: Record<string, unknown>; length: number; line: (i: number) => string };
 
 /**
  * A page laid out as the cloud writes it — `{…envelope…,"rows":[` then `\n<row>,` per row, the
- * last row without its comma, then `\n]}` — as its envelope and the text of each row; null for
- * any other layout (parsed whole instead). Every row line but the last ends with its comma. A
- * line break can only be whitespace between JSON tokens (never inside a string), so a line is a
- * whole row; a page cut off loses its closing `\n]}` and is refused.
+ * last row without its comma, then `\n]}` — as its envelope and the JSON text of each row; null
+ * for any other layout (parsed whole instead). A line break can only be whitespace between JSON
+ * tokens (never inside a string), so a line is a whole row; a page cut off loses its closing
+ * `\n]}` and is refused. Split on the bytes (a newline or a comma byte is never part of a UTF-8
+ * multi-byte character) and each row decoded on its own: no string of the whole page is made.
  */
-export function splitPage(text: string): { envelope: Record<string, unknown>; lines: string[] } | null {
-  const open = text.indexOf(ROWS_OPEN);
-  if (open < 0 || text.charCodeAt(open + ROWS_OPEN.length) !== 10 || !text.endsWith(ROWS_CLOSE)) return null;
+export function splitPage(page: Uint8Array | string): SplitPage | null {
+  const bytes = typeof page === 'string' ? Buffer.from(page) : Buffer.from(page.buffer, page.byteOffset, page.length);
+  const open = bytes.indexOf(ROWS_OPEN);
+  const first = open + ROWS_OPEN.length;
+  const last = bytes.length - ROWS_CLOSE.length;
+  if (open < 0 || bytes[first] !== NEWLINE || last < first || !bytes.subarray(last).equals(ROWS_CLOSE)) return null;
   let envelope: unknown;
   try {
-    envelope = JSON.parse(`${text.slice(0, open)}"rows":[]}`);
+    envelope = JSON.parse(`${bytes.toString('utf8', 0, open)}"rows":[]}`);
   } catch {
     return null;
   }
   if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return null;
-  const inner = text.slice(open + ROWS_OPEN.length + 1, text.length - ROWS_CLOSE.length);
-  const lines = inner.length === 0 ? [] : inner.split('\n');
-  for (let i = 0; i < lines.length - 1; i++) if (!lines[i]!.endsWith(',')) return null;
-  return { envelope: envelope as Record<string, unknown>, lines };
+  // Line i is bytes [starts[i], ends[i]): after its newline, before its comma (or the closing newline).
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let at = first; at < last;) {
+    const next = bytes.indexOf(NEWLINE, at + 1);
+    if (next < 0 || next > last) return null;
+    const isLast = next === last;
+    if (!isLast && bytes[next - 1] !== COMMA) return null;
+    starts.push(at + 1);
+    ends.push(isLast ? next : next - 1);
+    at = next;
+  }
+  return {
+    envelope: envelope as Record<string, unknown>,
+    length: starts.length,
+    line: (i) => bytes.toString('utf8', starts[i], ends[i]),
+  };
 }
 
 function rethrow(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitPage } from '../../../src/core/sync/client';
+import { splitPage, type SplitPage } from '../../../src/core/sync/client';
 
 /** A page as the cloud writes it (src/cloud/services/records.ts): the rows last, one to a line. */
 function cloudPage(rows: unknown[], envelope: Record<string, unknown> = { stream: 'catalog', cursor: 'c1' }): string {
@@ -8,8 +8,8 @@ function cloudPage(rows: unknown[], envelope: Record<string, unknown> = { stream
   return `${head},"rows":[${rows.map((row) => `\n${JSON.stringify(row)}`).join(',')}\n]}`;
 }
 
-const parseLines = (lines: string[]): unknown[] =>
-  lines.map((line, i) => JSON.parse(i < lines.length - 1 ? line.slice(0, -1) : line) as unknown);
+const lines = (split: SplitPage): string[] => Array.from({ length: split.length }, (_, i) => split.line(i));
+const parseLines = (split: SplitPage): unknown[] => lines(split).map((line) => JSON.parse(line) as unknown);
 
 describe('a pulled page read row by row', () => {
   it('splits the cloud layout into its envelope and one line per row, which parse to the rows', () => {
@@ -20,14 +20,18 @@ describe('a pulled page read row by row', () => {
     const text = cloudPage(rows, { stream: 'catalog', cursor: 'c9', more: true });
     const split = splitPage(text)!;
     expect(split.envelope).toEqual({ stream: 'catalog', cursor: 'c9', more: true, rows: [] });
-    expect(split.lines).toHaveLength(2);
-    expect(parseLines(split.lines)).toEqual(rows);
-    expect({ ...split.envelope, rows: parseLines(split.lines) }).toEqual(JSON.parse(text));
+    expect(split.length).toBe(2);
+    expect(lines(split)).toEqual(rows.map((row) => JSON.stringify(row)));
+    expect(parseLines(split)).toEqual(rows);
+    expect({ ...split.envelope, rows: parseLines(split) }).toEqual(JSON.parse(text));
+    // The bytes as they come off the wire, not a string: the same rows, the UTF-8 decoded per row.
+    const utf8 = [['put', 'product', 'p3', 3, { name: 'Tee — größe M, 🧦' }]];
+    expect(parseLines(splitPage(new TextEncoder().encode(cloudPage(utf8)))!)).toEqual(utf8);
   });
 
   it('reads a page without rows', () => {
     const split = splitPage(cloudPage([]))!;
-    expect(split.lines).toEqual([]);
+    expect(split.length).toBe(0);
     expect(split.envelope['cursor']).toBe('c1');
   });
 
@@ -58,7 +62,7 @@ describe('a pulled page read row by row', () => {
           const split = splitPage(cloudPage(rows, { stream: 'catalog', cursor }));
           expect(split).not.toBeNull();
           expect(split!.envelope['cursor']).toBe(cursor);
-          expect(parseLines(split!.lines)).toEqual(expected);
+          expect(parseLines(split!)).toEqual(expected);
         },
       ),
       { numRuns: 300 },
