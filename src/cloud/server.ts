@@ -34,6 +34,8 @@ export type CloudOptions = {
   adminToken?: string | null;
   clock?: () => number;
   webhooks?: Partial<WebhookOptions>;
+  /** The newest event payload version accepted (default and ceiling: the one this build knows). */
+  maxEventSchemaVersion?: number;
 };
 
 export type Cloud = {
@@ -69,7 +71,7 @@ export function buildCloud(options: CloudOptions): Cloud {
   const tenants = new Tenants(store, epoch);
   const records = new Records(store);
   const webhooks = new Webhooks(store, log, options.webhooks);
-  const uploads = new Uploads(store, webhooks, clock);
+  const uploads = new Uploads(store, webhooks, clock, options.maxEventSchemaVersion);
   const feed = new Feed(store);
   const chain = new ChainCheck(store);
   const files = new Files(store);

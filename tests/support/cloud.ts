@@ -33,7 +33,14 @@ export type CloudFixture = {
 
 /** The cloud service in this process, on PGlite (in memory) or on a PostgreSQL database. */
 export async function startCloud(
-  options: { databaseUrl?: string; pgliteDir?: string | null; webhooks?: Partial<WebhookOptions>; port?: number } = {},
+  options: {
+    databaseUrl?: string;
+    pgliteDir?: string | null;
+    webhooks?: Partial<WebhookOptions>;
+    port?: number;
+    /** Pretend to be an older cloud: the newest event payload version it accepts. */
+    maxEventSchemaVersion?: number;
+  } = {},
 ): Promise<CloudFixture> {
   const store = options.databaseUrl ? pgStore(options.databaseUrl) : await pgliteStore(options.pgliteDir ?? null);
   await migrateCloud(store);
@@ -43,6 +50,7 @@ export async function startCloud(
     version: 'test',
     adminToken: ADMIN_TOKEN,
     webhooks: { pollMs: 50, retryBaseMs: 100, retryCapMs: 1000, timeoutMs: 2000, ...options.webhooks },
+    ...(options.maxEventSchemaVersion === undefined ? {} : { maxEventSchemaVersion: options.maxEventSchemaVersion }),
   });
   await cloud.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   cloud.webhooks.start();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Store } from '../db/store';
 import { badRequest, describeIssues } from '../errors';
 import { formatCursor, parseCursor, checkCursor, ZERO_XID, type Cursor } from './cursor';
+import { servedPayload } from './served-payload';
 
 /**
  * The export feed of bench outcomes for the OMS: applied events of the outcome kinds, in
@@ -57,7 +58,11 @@ export type Outcome = {
   operatorId: string | null;
   occurredAt: number;
   receivedAt: string;
+  /** In the current shape (`payloadVersion`), whatever app version recorded it. */
   payload: unknown;
+  payloadVersion: number;
+  /** The payload version the station wrote. */
+  recordedVersion: number;
 };
 
 export class Feed {
@@ -96,11 +101,12 @@ export class Feed {
           created_at: number;
           received_at: Date;
           payload: string;
+          schema_version: number;
           xid: string;
           n: number;
         }>(
           `SELECT e.id, e.type, e.station_id, s.name AS station_name, e.seq, e.subject, e.operator_id, e.created_at,
-                  e.received_at, e.payload, e.xid::text AS xid, e.n
+                  e.received_at, e.payload, e.schema_version, e.xid::text AS xid, e.n
              FROM events e JOIN stations s ON s.id = e.station_id
             WHERE e.company_id = $1 AND (e.xid, e.n) > ($2::xid8, $3::bigint) AND e.xid < $4::xid8
               AND e.status = 'applied' AND e.type = ANY($5::text[])
@@ -133,7 +139,7 @@ export class Feed {
             operatorId: row.operator_id,
             occurredAt: Number(row.created_at),
             receivedAt: new Date(row.received_at).toISOString(),
-            payload: JSON.parse(row.payload) as unknown,
+            ...servedPayload(row.type, Number(row.schema_version), row.payload),
           })),
           cursor: formatCursor(next),
           more,

@@ -9,6 +9,7 @@ import {
   type Refusal,
   type StateResponse,
 } from '#shared/sync/protocol';
+import { readEventPayload } from '#shared/sync/event-payloads';
 import type { Queryable, Store } from '../db/store';
 import { badRequest, conflict, describeIssues } from '../errors';
 import { eventHash } from './event-hash';
@@ -60,11 +61,23 @@ export class Uploads {
   readonly #store: Store;
   readonly #webhooks: Webhooks;
   readonly #clock: () => number;
+  readonly #maxSchemaVersion: number;
 
-  constructor(store: Store, webhooks: Webhooks, clock: () => number = Date.now) {
+  /**
+   * @param maxSchemaVersion the newest event payload version accepted: `MAX_EVENT_SCHEMA_VERSION`,
+   *   lower only to hold stations back while a fleet of cloud instances is being upgraded (and to
+   *   test a station that is newer than its cloud).
+   */
+  constructor(
+    store: Store,
+    webhooks: Webhooks,
+    clock: () => number = Date.now,
+    maxSchemaVersion: number = MAX_EVENT_SCHEMA_VERSION,
+  ) {
     this.#store = store;
     this.#webhooks = webhooks;
     this.#clock = clock;
+    this.#maxSchemaVersion = Math.min(maxSchemaVersion, MAX_EVENT_SCHEMA_VERSION);
   }
 
   async state(station: StationAuth, incarnation: string, epoch: string): Promise<StateResponse> {
@@ -161,15 +174,15 @@ export class Uploads {
     for (let i = 1; i < events.length; i++) {
       if (events[i]!.seq !== first + i) throw badRequest(`The batch's seqs are not contiguous at index ${i}.`);
     }
-    const tooNew = events.find(
-      (e) => typeof e['schemaVersion'] === 'number' && e['schemaVersion'] > MAX_EVENT_SCHEMA_VERSION,
-    );
+    const max = this.#maxSchemaVersion;
+    const tooNew = events.find((e) => typeof e['schemaVersion'] === 'number' && e['schemaVersion'] > max);
     if (tooNew) {
-      // Not a refusal: the events are fine, this cloud is older than the station. Keep them queued.
+      // Not a refusal: the events are fine, this cloud is older than the station. Nothing is
+      // written; the station keeps them queued, and sends the events before `seq` on their own.
       throw conflict(
         'schema_too_new',
-        `Event ${tooNew.seq} has payload version ${String(tooNew['schemaVersion'])}; this cloud understands up to ${MAX_EVENT_SCHEMA_VERSION}. Upgrade the cloud service.`,
-        { maxSchemaVersion: MAX_EVENT_SCHEMA_VERSION },
+        `Event ${tooNew.seq} has payload version ${String(tooNew['schemaVersion'])}; this cloud understands up to ${max}. Upgrade the cloud service.`,
+        { maxSchemaVersion: max, seq: tooNew.seq },
       );
     }
     const now = this.#clock();
@@ -333,6 +346,10 @@ function checkEvent(raw: Record<string, unknown>, station: StationAuth, prevHash
     return refuse('the payload is not a JSON object');
   if (eventHash(event) !== event.hash) return refuse('the event does not match its hash');
   if (event.prevHash !== prevHash) return refuse('the event does not link to the previous one (hash chain broken)');
+  // The payload must read at its own version (and upcast to the current one), so the feed and
+  // webhooks can promise one shape. It is stored as it came either way: the hash covers that text.
+  const reading = readEventPayload(event.type, event.schemaVersion, payload);
+  if (!reading.ok) return refuse(`the payload does not match its version — ${reading.reason}`);
   if (event.createdAt > now + FUTURE_TOLERANCE_MS)
     return {
       ...row,

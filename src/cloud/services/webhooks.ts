@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { newId, newSecret } from '../auth';
 import type { Queryable, Store } from '../db/store';
 import { badRequest, describeIssues, notFound } from '../errors';
+import { servedPayload } from './served-payload';
 import type { StationAuth } from './tenants';
 
 /**
@@ -82,6 +83,7 @@ type EventForHook = {
   subject: string | null;
   operatorId: string | null;
   payload: string | null;
+  schemaVersion: number | null;
   createdAt: number | null;
 };
 
@@ -204,7 +206,8 @@ export class Webhooks {
               subject: event.subject,
               operatorId: event.operatorId,
               occurredAt: event.createdAt,
-              payload: JSON.parse(event.payload ?? 'null') as unknown,
+              // The current shape, whatever app version recorded the event (as in the feed).
+              ...servedPayload(event.type ?? '', event.schemaVersion ?? 1, event.payload),
             },
           }),
         );

@@ -1,12 +1,16 @@
 import type { CaseTimeline } from '#shared/contract/common';
+import { EVENT_PAYLOAD_VERSION } from '#shared/sync/event-payloads';
 import { canonicalJson } from '#shared/util/canonical-json';
 import type { Db } from '../db/connection';
 import { eventQueries, type EventQueries, type StoredEvent } from '../db/queries/events';
 import { ulid } from '../util/ulid';
 import { eventHash, GENESIS_HASH } from './chain';
 
-/** The version of event payload shapes; bumped when a payload changes incompatibly. */
-export const EVENT_SCHEMA_VERSION = 1;
+/**
+ * The version of event payload shapes this app writes; bumped when a payload changes (see
+ * shared/sync/event-payloads.ts: the cloud reads every older version through upcasters).
+ */
+export const EVENT_SCHEMA_VERSION = EVENT_PAYLOAD_VERSION;
 
 export type NewEvent = {
   type: string;

@@ -509,11 +509,14 @@ export class SyncEngine {
       this.#recounted = true;
       this.#downloader.recount();
     }
-    await this.#uploader.run(this.#client, signal);
+    const upload = await this.#uploader.run(this.#client, signal);
     this.#progressed();
     await this.#files.run(this.#client, signal);
     const { heldBack } = await this.#downloader.run(this.#client, signal);
+    // Events the cloud is too old to read stay queued; reference data still came down. The cycle
+    // fails with the cloud's reason (shown on the Sync screen) and is retried with backoff.
     this.#lease();
+    if (upload.held) throw upload.held;
     return heldBack;
   }
 

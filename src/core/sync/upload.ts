@@ -22,6 +22,9 @@ export type FaultPoint =
 /** Test hooks: throwing from `at` simulates the station dying at that point. */
 export type SyncFaults = { at?(point: FaultPoint): void };
 
+/** What one upload run did: events acknowledged, and why it stopped early (null: the queue is empty). */
+export type UploadRun = { sent: number; held: SyncHttpError | null };
+
 export type UploaderDeps = {
   db: Db;
   state: SyncState;
@@ -53,15 +56,22 @@ export class Uploader {
     this.#deps = deps;
   }
 
-  /** Uploads until the queue is empty; returns how many events were acknowledged. */
-  async run(client: SyncClient, signal: AbortSignal): Promise<number> {
+  /**
+   * Uploads until the queue is empty, or until the cloud is too old for the next event: then the
+   * events before it are sent, that one and every later one stay queued (nothing is dropped or
+   * refused), and `held` says why — the engine reports it after the downloads, which go on.
+   */
+  async run(client: SyncClient, signal: AbortSignal): Promise<UploadRun> {
     const { state, faults } = this.#deps;
     let sent = 0;
     let upload = await this.#reconcile(client, signal);
     let acked = upload.ackedSeq;
+    // The first seq the cloud cannot read yet (it answered schema_too_new): batches stop before it.
+    let before = Number.POSITIVE_INFINITY;
+    let held: SyncHttpError | null = null;
     for (;;) {
       signal.throwIfAborted();
-      const batch = this.#batch(acked);
+      const batch = this.#batch(acked, before);
       if (batch.length === 0) break;
       faults.at?.('before_push');
       let response;
@@ -80,6 +90,18 @@ export class Uploader {
           upload = await this.#reconcile(client, signal);
           acked = upload.ackedSeq;
           continue;
+        }
+        if (error instanceof SyncHttpError && error.code === 'schema_too_new') {
+          // This station is newer than its cloud: its events wait for the cloud's upgrade, queued.
+          const seq = error.details?.['seq'];
+          if (typeof seq === 'number' && seq > batch[0]!.seq && seq < before) {
+            // Events recorded before this app was installed still go.
+            before = seq;
+            held = error;
+            continue;
+          }
+          this.#deps.log.warn({ seq: batch[0]!.seq, reason: error.message }, 'the cloud is too old for these events');
+          return { sent, held: error };
         }
         throw error;
       }
@@ -101,15 +123,17 @@ export class Uploader {
       this.#deps.progressed();
       await this.#deps.yieldToLoop();
     }
-    return sent;
+    if (held) this.#deps.log.warn({ seq: before, reason: held.message }, 'the cloud is too old for these events');
+    return { sent, held };
   }
 
-  /** Events after `acked`, as many as fit one batch (one oversized event goes alone). */
-  #batch(acked: number): UploadEvent[] {
+  /** Events after `acked` and before `before`, as many as fit one batch (one oversized event goes alone). */
+  #batch(acked: number, before: number): UploadEvent[] {
     const rows = this.#deps.state.eventsAfter(acked, LIMITS.batchEvents);
     const batch: UploadEvent[] = [];
     let bytes = 0;
     for (const row of rows) {
+      if (row.seq >= before) break;
       const size = row.payload.length + 512;
       if (batch.length > 0 && bytes + size > LIMITS.batchBytes) break;
       batch.push(toUpload(row));

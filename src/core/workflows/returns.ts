@@ -5,6 +5,7 @@ import { GRADES, type Grade } from '#shared/policy/grades';
 import { recommendRefund, type RefundItem } from '#shared/policy/refund';
 import { goodAnswers, walkRubric, type Rubric } from '#shared/policy/rubric';
 import { checkWeight, DEFAULT_WEIGHT_TOLERANCE } from '#shared/policy/weight';
+import type { ItemGradedPayload } from '#shared/sync/event-payloads';
 import type { Db } from '../db/connection';
 import type { OperatorRecord } from '../db/queries/operators';
 import type { PolicyStore } from '../db/queries/policies';
@@ -603,14 +604,21 @@ export class ReturnsService {
         type: 'returns.item_graded',
         operatorId: active.operator.id,
         subject: open.id,
+        // Payload version 3 (shared/sync/event-payloads.ts): the item as the OMS knows it, so a
+        // return.graded webhook can be acted on alone; the cloud upcasts older stations' events.
         payload: {
           itemNo: item.item_no,
           grade,
-          rubric: item.rubric_id,
-          version: item.rubric_version,
-          answers: JSON.parse(item.answers) as unknown,
-          photos: JSON.parse(item.photos) as unknown,
-        },
+          rubricId: item.rubric_id,
+          rubricVersion: item.rubric_version,
+          answers: JSON.parse(item.answers) as Record<string, string>,
+          photos: JSON.parse(item.photos) as Record<string, string>,
+          productId: item.product_id,
+          sku: product.sku,
+          rmaId: open.rma_id,
+          rmaLineNo: item.rma_line_no,
+          orderId: open.order_id,
+        } satisfies ItemGradedPayload,
       });
       const share = this.#deps.regradePercent?.() ?? 0;
       const draw = (this.#deps.random ?? Math.random)();

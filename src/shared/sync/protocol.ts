@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_PAYLOAD_VERSION } from './event-payloads';
 import { STREAMS } from './records';
 
 /**
@@ -12,8 +13,11 @@ export const PROTOCOL_VERSION = 1;
 /** The hash before a station's first event (core/events/chain.ts GENESIS_HASH). */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The highest event payload version the cloud understands (core/events/log.ts EVENT_SCHEMA_VERSION). */
-export const MAX_EVENT_SCHEMA_VERSION = 1;
+/**
+ * The highest event payload version the cloud understands (core/events/log.ts EVENT_SCHEMA_VERSION);
+ * it reads every older one through the upcasters of `./event-payloads`.
+ */
+export const MAX_EVENT_SCHEMA_VERSION = EVENT_PAYLOAD_VERSION;
 
 /** Limits both sides respect: a station splits its batches to fit them. */
 export const LIMITS = {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodOutput } from '#shared/contract/index';
+import { EVENT_PAYLOAD_VERSION, readEventPayload } from '#shared/sync/event-payloads';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
 import { eventTypes, inspectStation } from '../../support/db';
 
@@ -122,6 +123,30 @@ describe('the returns bench', () => {
       'returns.closed',
     ])
       expect(types).toContain(type);
+    // Graded items are written at the newest payload version, with the item as the OMS knows it,
+    // and read back by the cloud's reader unchanged (shared/sync/event-payloads.ts).
+    const graded = db
+      .prepare<[], { payload: string; schema_version: number }>(
+        "SELECT payload, schema_version FROM events WHERE type = 'returns.item_graded' ORDER BY seq",
+      )
+      .all();
+    expect(graded).toHaveLength(target.units.length);
+    graded.forEach((row, i) => {
+      expect(row.schema_version).toBe(EVENT_PAYLOAD_VERSION);
+      const payload = JSON.parse(row.payload) as Record<string, unknown>;
+      expect(payload).toMatchObject({
+        itemNo: i + 1,
+        grade: 'A',
+        productId: target.units[i]!.productId,
+        sku: expect.any(String) as unknown,
+        rmaId: target.id,
+        rmaLineNo: expect.any(Number) as unknown,
+        rubricId: expect.any(String) as unknown,
+        rubricVersion: expect.any(Number) as unknown,
+      });
+      expect(payload).not.toHaveProperty('rubric');
+      expect(readEventPayload('returns.item_graded', row.schema_version, payload)).toEqual({ ok: true, payload });
+    });
     db.close();
   });
 

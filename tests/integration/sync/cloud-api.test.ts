@@ -7,6 +7,7 @@ import { eventHash } from '../../../src/core/events/chain';
 import { splitPage } from '../../../src/core/sync/client';
 import { startCloud, type CloudFixture, type Tenant } from '../../support/cloud';
 import { DEMO, openCore } from '../../support/core-fixture';
+import { GRADED_V1 } from '../../support/event-payloads';
 import { startPostgres, type Postgres } from '../../support/postgres';
 import { referenceData, syntheticProduct } from '../../support/reference-data';
 import { FAST_SYNC, importAll, waitFor } from '../../support/sync';
@@ -494,7 +495,10 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
       const station = await enrol(tenant);
       const packed = events(station.localId, 1, 5, GENESIS_HASH, 'pack.completed', { orderId: 'o1' });
       const scans = events(station.localId, 6, 5, packed[4]!.hash);
-      const graded = events(station.localId, 11, 3, scans[4]!.hash, 'returns.item_graded', { grade: 'B' });
+      const graded = events(station.localId, 11, 3, scans[4]!.hash, 'returns.item_graded', {
+        ...GRADED_V1,
+        grade: 'B',
+      });
       for (const batch of [packed, scans, graded])
         expect(
           (
@@ -547,7 +551,7 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
       const station = await enrol(tenant);
       failFirst = 2;
       received.length = 0;
-      const graded = events(station.localId, 1, 1, GENESIS_HASH, 'returns.item_graded', { grade: 'C' });
+      const graded = events(station.localId, 1, 1, GENESIS_HASH, 'returns.item_graded', { ...GRADED_V1, grade: 'C' });
       const cleared = events(station.localId, 2, 1, graded[0]!.hash, 'fraud.flag_decided', { decision: 'clear' });
       const confirmed = events(station.localId, 3, 1, cleared[0]!.hash, 'fraud.flag_decided', { decision: 'confirm' });
       const scan = events(station.localId, 4, 1, confirmed[0]!.hash);
