@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type UploadEvent } from '#shared/sync/protocol';
@@ -11,6 +11,7 @@ import { GRADED_V1 } from '../../support/event-payloads';
 import { startPostgres, type Postgres } from '../../support/postgres';
 import { referenceData, syntheticProduct } from '../../support/reference-data';
 import { FAST_SYNC, importAll, waitFor } from '../../support/sync';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
 const STORES = ['pglite', 'postgresql'] as const;
 
@@ -19,7 +20,7 @@ type Answer = { status: number; json: Record<string, unknown> & { error?: string
 describe.each(STORES)('the cloud API on %s', (storeKind) => {
   let postgres: Postgres | null = null;
   let cloud: CloudFixture;
-  let hooks: Server;
+  let hooks: WebhookReceiver | null = null;
   let hookUrl = '';
   const received: { headers: IncomingMessage['headers']; body: string }[] = [];
   let failFirst = 0;
@@ -34,26 +35,20 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
     // The demo operators, so a test station's supervisor stays logged in after the operators download.
     await importAll(cloud, { operators: referenceData().operators! });
     // The OMS's webhook receiver: fails the first `failFirst` deliveries, then accepts.
-    hooks = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        if (failFirst > 0) {
-          failFirst--;
-          response.writeHead(500).end('not now');
-          return;
-        }
-        received.push({ headers: request.headers, body });
-        response.writeHead(204).end();
-      });
+    hooks = await startWebhookReceiver((request, body, response) => {
+      if (failFirst > 0) {
+        failFirst--;
+        response.writeHead(500).end('not now');
+        return;
+      }
+      received.push({ headers: request.headers, body });
+      response.writeHead(204).end();
     });
-    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
-    const address = hooks.address();
-    hookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+    hookUrl = hooks.url;
   }, 120_000);
 
   afterAll(async () => {
-    await new Promise((resolve) => hooks?.close(resolve));
+    await hooks?.close();
     await cloud?.close();
     await postgres?.stop();
   });

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_PAYLOAD_VERSION } from '#shared/sync/event-payloads';
@@ -14,6 +13,7 @@ import { tempDir } from '../../support/paths';
 import { startPostgres, type Postgres } from '../../support/postgres';
 import { referenceData } from '../../support/reference-data';
 import { FAST_SYNC, importAll, waitFor } from '../../support/sync';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
 /**
  * Event payloads across app versions (sync research §3 test 20, upload side): stations of three
@@ -65,7 +65,7 @@ describe.each(STORES)('event payload versions on %s', (storeKind) => {
   let databaseUrl: string | undefined;
   let pgliteDir: string | null = null;
   let cloud: CloudFixture;
-  let hooks: Server;
+  let hooks: WebhookReceiver | null = null;
   let hookUrl = '';
   const received: HookBody[] = [];
   const cleanups: (() => void)[] = [];
@@ -82,21 +82,15 @@ describe.each(STORES)('event payload versions on %s', (storeKind) => {
     }
     cloud = await startCloud({ databaseUrl, pgliteDir });
     await importAll(cloud, referenceData());
-    hooks = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        received.push(JSON.parse(body) as HookBody);
-        response.writeHead(204).end();
-      });
+    hooks = await startWebhookReceiver((_request, body, response) => {
+      received.push(JSON.parse(body) as HookBody);
+      response.writeHead(204).end();
     });
-    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve()));
-    const address = hooks.address();
-    hookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+    hookUrl = hooks.url;
   }, 120_000);
 
   afterAll(async () => {
-    await new Promise((resolve) => hooks?.close(resolve));
+    await hooks?.close();
     await cloud?.close();
     await postgres?.stop();
     for (const cleanup of cleanups.reverse()) cleanup();
