@@ -9,6 +9,7 @@ import { m0120OrderLookups } from './0120-order-lookups';
 import { m0130Sync } from './0130-sync';
 import { m0140LatestAtStation } from './0140-latest-at-station';
 import { m0170FraudPeriod } from './0170-fraud-period';
+import { m0180RmaReceipts } from './0180-rma-receipts';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0130Sync,
   m0140LatestAtStation,
   m0170FraudPeriod,
+  m0180RmaReceipts,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
