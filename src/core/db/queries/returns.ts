@@ -104,6 +104,17 @@ export type ReceiptRow = {
 /** A local case of an RMA that another case received first, not yet flagged for it. */
 export type SecondReceiptRow = ReceiptRow & { local_case_id: string };
 
+// Cases of RMAs received first by another case, without a duplicate-receipt flag yet: one RMA
+// (a page's ids), or all of them (a whole stream swapped in). Driven by the station's own cases
+// (`return_cases_rma`): a station holds far fewer cases than the company has receipts.
+const SECOND_RECEIPTS_SQL = `SELECT c.id AS local_case_id, r.rma_id, r.case_id, r.event_id, r.station_id, r.station_local_id,
+          r.station_name, r.received_at
+     FROM return_cases c JOIN rma_receipts r ON r.rma_id = c.rma_id
+    WHERE c.rma_id IS NOT NULL AND c.id <> r.case_id
+      AND NOT EXISTS (SELECT 1 FROM fraud_flags f WHERE f.case_id = c.id AND f.type = 'duplicate_receipt')`;
+/** The local cases of one RMA that another case received first (exported for its query-plan test). */
+export const SECOND_RECEIPTS_OF_RMA_SQL = `${SECOND_RECEIPTS_SQL} AND c.rma_id = ? ORDER BY c.opened_at, c.id`;
+
 export type ReturnsQueries = ReturnType<typeof returnsQueries>;
 
 /** The returns bench's reads and writes; callers wrap writes in a transaction with their event. */
@@ -193,18 +204,8 @@ export function returnsQueries(db: Db) {
     `SELECT rma_id, case_id, event_id, station_id, station_local_id, station_name, received_at
        FROM rma_receipts WHERE rma_id = ?`,
   );
-  // Cases of RMAs received first by another case, without a duplicate-receipt flag yet: one RMA
-  // (a page's ids), or all of them (a whole stream swapped in). Driven by the station's own cases
-  // (`return_cases_rma`): a station holds far fewer cases than the company has receipts.
-  const secondReceiptsSql = `SELECT c.id AS local_case_id, r.rma_id, r.case_id, r.event_id, r.station_id, r.station_local_id,
-            r.station_name, r.received_at
-       FROM return_cases c JOIN rma_receipts r ON r.rma_id = c.rma_id
-      WHERE c.rma_id IS NOT NULL AND c.id <> r.case_id
-        AND NOT EXISTS (SELECT 1 FROM fraud_flags f WHERE f.case_id = c.id AND f.type = 'duplicate_receipt')`;
-  const secondReceiptsOf = db.prepare<[string], SecondReceiptRow>(
-    `${secondReceiptsSql} AND c.rma_id = ? ORDER BY c.opened_at, c.id`,
-  );
-  const secondReceiptsAll = db.prepare<[], SecondReceiptRow>(`${secondReceiptsSql} ORDER BY c.opened_at, c.id`);
+  const secondReceiptsOf = db.prepare<[string], SecondReceiptRow>(SECOND_RECEIPTS_OF_RMA_SQL);
+  const secondReceiptsAll = db.prepare<[], SecondReceiptRow>(`${SECOND_RECEIPTS_SQL} ORDER BY c.opened_at, c.id`);
 
   return {
     openAt: (stationId: string): CaseRow | null => openAt.get(stationId) ?? null,
