@@ -274,10 +274,19 @@ describe.each(STORES)('duplicate receipts learnt through sync, on %s', (storeKin
         opened(x!, 'other-case-x', 1),
         opened(y!, 'other-case-y', 2),
         opened(z!, 'other-z', 3),
+        // A second case of X in the same batch, and an RMA the cloud does not hold.
+        opened(x!, 'other-case-x-again', 4),
+        opened({ id: 'rma-unknown', number: 'RMA-NONE', code: '' }, 'other-case-unknown', 5),
       ]),
     );
-    // Z already has its receipt (this station's): not overwritten.
-    expect(written.map((r) => r.rmaId).sort()).toEqual([x!.id, y!.id].sort());
+    // Z already has its receipt (this station's): not overwritten; X's first case in the batch
+    // wins; an unknown RMA has nothing to mark.
+    expect(written.map((r) => [r.rmaId, r.caseId]).sort()).toEqual(
+      [
+        [x!.id, 'other-case-x'],
+        [y!.id, 'other-case-y'],
+      ].sort(),
+    );
 
     await as(fixture, DEMO.returns, 'returns');
     const pushed = fixture.frames.length;
