@@ -19,6 +19,7 @@ import { badRequest, describeIssues, HttpError } from './errors';
 import { ChainCheck } from './services/chain';
 import { Feed } from './services/feed';
 import { Files } from './services/files';
+import { receiptOf } from './services/receipts';
 import { Records } from './services/records';
 import { Tenants, type CompanyAuth, type StationAuth } from './services/tenants';
 import { Uploads } from './services/upload';
@@ -338,6 +339,11 @@ export function buildCloud(options: CloudOptions): Cloud {
     if (typeof request.body !== 'string')
       throw new HttpError(415, 'unsupported_media_type', 'Send NDJSON (Content-Type: application/x-ndjson).');
     return records.import(auth.companyId, (request.params as { collection: string }).collection, request.body);
+  });
+  // The first receipt of an RMA at a bench (written by the cloud from the stations' uploads).
+  app.get('/v1/oms/rmas/:id/receipt', async (request) => {
+    const auth = await company(request);
+    return receiptOf(store, auth.companyId, (request.params as { id: string }).id);
   });
   app.get('/v1/oms/:collection/:id', async (request) => {
     const auth = await company(request);

@@ -411,7 +411,8 @@ export class Core {
       operatorsChanged: () => session.operatorsChanged(),
       policiesChanged: () => policies.invalidate(),
       // New orders and customer history: recalls at the packing benches, the fraud rules again
-      // over closed returns (a flag raised now holds the refund).
+      // over closed returns (a flag raised now holds the refund). RMA receipts: duplicate
+      // receipts flagged on this station's cases.
       referenceChanged: (stream, ids) => {
         try {
           if (stream === 'orders') {
@@ -419,6 +420,9 @@ export class Core {
             fraud.reevaluate(ids ? { orderIds: ids } : {});
           } else if (stream === 'customers') {
             fraud.reevaluate(ids ? { customerIds: ids } : {});
+          } else if (stream === 'rmas') {
+            // RMAs received at another station first: a local case of one is a second receipt.
+            returns.receiptsLearnt(ids);
           }
         } catch (error) {
           log.error({ err: error, stream }, 'reacting to downloaded reference data failed');

@@ -13,6 +13,7 @@ import { readEventPayload } from '#shared/sync/event-payloads';
 import type { Queryable, Store } from '../db/store';
 import { badRequest, conflict, describeIssues } from '../errors';
 import { eventHash } from './event-hash';
+import { recordReceipts } from './receipts';
 import type { StationAuth } from './tenants';
 import type { Webhooks } from './webhooks';
 
@@ -56,6 +57,8 @@ type StoredRow = {
  * as a gap (nothing written); every new event is checked, and stored — applied, or refused /
  * quarantined with its reason — and `last_seq` moves to the batch's end in the same transaction.
  * A refused event never blocks the queue (Replicache's "must still mark the mutation processed").
+ * An applied `returns.opened` of a case on an RMA marks the RMA received (`recordReceipts`), in
+ * the same transaction.
  */
 export class Uploads {
   readonly #store: Store;
@@ -259,6 +262,9 @@ export class Uploads {
         [station.stationId, incarnation, last.seq, lastHash],
       );
       const applied = stored.filter((r) => r.status === 'applied' && insertedSeqs.has(r.seq));
+      // A return received at this bench marks its RMA received, for every station, in this
+      // transaction: the mark and the event that makes it are one commit.
+      await recordReceipts(q, station, applied);
       await this.#webhooks.enqueue(q, station, applied);
       await q.query('UPDATE stations SET last_seen_at = now() WHERE id = $1', [station.stationId]);
       const refused: Refusal[] = stored

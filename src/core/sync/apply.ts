@@ -21,7 +21,7 @@ export type LiveResult = { rowsDelta: number; sumDelta: number; operators: boole
 export const STREAM_KINDS: Readonly<Record<StreamName, RecordKind[]>> = {
   config: ['policy'],
   operators: ['operator'],
-  rmas: ['rma'],
+  rmas: ['rma', 'rma_receipt'],
   orders: ['order'],
   catalog: ['brand', 'product'],
   customers: ['customer'],

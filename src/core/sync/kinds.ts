@@ -7,6 +7,7 @@ import type {
   ProductDoc,
   RecordKind,
   RmaDoc,
+  RmaReceiptDoc,
 } from '#shared/sync/records';
 import { canonicalJson } from '#shared/util/canonical-json';
 
@@ -248,6 +249,33 @@ export const KIND_SPECS: Readonly<Record<RecordKind, KindSpec>> = {
         quantity: c['quantity'],
         reason: c['reason'],
       })),
+    }),
+  },
+  rma_receipt: {
+    kind: 'rma_receipt',
+    table: 'rma_receipts',
+    stage: 'sync_stage_rma_receipts',
+    pk: ['rma_id'],
+    keyOf: (id) => [id],
+    columns: ['rma_id', 'case_id', 'event_id', 'station_id', 'station_local_id', 'station_name', 'received_at'],
+    row: (d: RmaReceiptDoc) => [
+      d.rmaId,
+      d.caseId,
+      d.eventId,
+      d.stationId,
+      d.stationLocalId,
+      d.stationName,
+      d.receivedAt,
+    ],
+    unique: [],
+    toDoc: (r) => ({
+      rmaId: r['rma_id'],
+      caseId: r['case_id'],
+      eventId: r['event_id'],
+      stationId: r['station_id'],
+      stationLocalId: r['station_local_id'],
+      stationName: r['station_name'],
+      receivedAt: r['received_at'],
     }),
   },
   operator: {

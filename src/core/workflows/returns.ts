@@ -9,7 +9,14 @@ import type { ItemGradedPayload } from '#shared/sync/event-payloads';
 import type { Db } from '../db/connection';
 import type { OperatorRecord } from '../db/queries/operators';
 import type { PolicyStore } from '../db/queries/policies';
-import { returnsQueries, type CaseRow, type ItemRow, type ReturnsQueries, type RmaLine } from '../db/queries/returns';
+import {
+  returnsQueries,
+  type CaseRow,
+  type ItemRow,
+  type ReceiptRow,
+  type ReturnsQueries,
+  type RmaLine,
+} from '../db/queries/returns';
 import type { EventLog } from '../events/log';
 import type { PhotoStore } from '../photos';
 import { BenchError } from '../util/errors';
@@ -309,6 +316,41 @@ export class ReturnsService {
     if (shown?.id === caseId) this.#changed(caseId);
   }
 
+  /**
+   * Sync brought receipts of RMAs (the `rmas` stream: `ids` of a page, or null when the whole
+   * stream was swapped in): every local case of such an RMA — open or closed — that is not the
+   * case the cloud says received it first was a second receipt of the same return. It gets a
+   * `duplicate_receipt` flag naming the first station and case (once: a case that has one, in
+   * any status, is left alone, so a page delivered again raises nothing), which holds its refund
+   * (a closed case's now, an open case's at DONE) and puts it in the supervisor's queue. Each
+   * case is one transaction (the flag, its event, the refund). The station whose case received
+   * first is never flagged by its own receipt coming back down. Returns the cases flagged.
+   */
+  receiptsLearnt(ids: readonly string[] | null): string[] {
+    const found =
+      ids === null ? this.#q.secondReceipts(null) : [...new Set(ids)].flatMap((id) => this.#q.secondReceipts(id));
+    const flagged: string[] = [];
+    for (const second of found) {
+      let raised = false;
+      this.#write(() => {
+        // Checked again in the transaction: the flag is raised once.
+        const row = this.#q.caseById(second.local_case_id);
+        if (!row || this.#q.flags(row.id).some((f) => f.type === 'duplicate_receipt')) return;
+        const rma = this.#q.rma(second.rma_id);
+        this.#raise(null, row.id, duplicateReceiptFlag(rma?.number ?? second.rma_id, rma?.status ?? null, second));
+        raised = true;
+        // In the same transaction: a closed case's refund is held with the flag that holds it.
+        if (row.status === 'closed') this.reassessRefund(null, row.id);
+      });
+      if (!raised) continue;
+      flagged.push(second.local_case_id);
+      // The bench shows the flag at once if it shows this case (the same rule as the refund's).
+      const shown = this.#q.openAt(this.#deps.stationId) ?? this.#q.latestAt(this.#deps.stationId);
+      if (shown?.id === second.local_case_id) this.#changed(second.local_case_id);
+    }
+    return flagged;
+  }
+
   #scanWithoutCase(active: ActiveSession, code: string, classified: ScanContext['classified']): Verdict | null {
     if (classified.kind === 'command') {
       if (classified.command.name === 'unexpected') {
@@ -331,18 +373,11 @@ export class ReturnsService {
     if (this.#q.casesOfRma(rma.id).some((c) => c.status === 'closed'))
       return bad('verdict.returns.alreadyReceived', { number: rma.number }, code);
     const id = this.#open(active, { kind: 'rma', quarantined: false, rmaId: rma.id, orderId: rma.order_id, foundBy });
-    if (rma.status === 'received') {
-      // The order system says this RMA was received already — at another station, learnt by sync.
-      this.#write(() =>
-        this.#raise(active, id, {
-          type: 'duplicate_receipt',
-          severity: 'high',
-          score: 0.8,
-          explanation: `RMA ${rma.number} was already received elsewhere; this is a second receipt of the same return.`,
-          evidence: { rma: rma.number, rmaStatus: rma.status },
-          rule: 'returns.duplicate_receipt@1',
-        }),
-      );
+    // Received already — said by the order system (its status), or learnt by sync from the cloud
+    // (another case opened on this RMA first, at another station: `rma_receipts`).
+    const first = this.#q.receipt(rma.id);
+    if (rma.status === 'received' || first) {
+      this.#write(() => this.#raise(active.operator.id, id, duplicateReceiptFlag(rma.number, rma.status, first)));
       this.#changed(id);
       return bad('verdict.returns.duplicateReceipt', { number: rma.number }, code);
     }
@@ -406,7 +441,8 @@ export class ReturnsService {
       });
       // Never parked silently: a parcel with no RMA is in the supervisor's queue from the moment
       // its case opens, in the same transaction, not only once the clerk closes it.
-      if (how.kind === 'unexpected') this.#raise(active, id, unexpectedFlag(how.quarantined, how.orderId, how.foundBy));
+      if (how.kind === 'unexpected')
+        this.#raise(active.operator.id, id, unexpectedFlag(how.quarantined, how.orderId, how.foundBy));
     });
     this.#changed(id);
     return id;
@@ -759,7 +795,7 @@ export class ReturnsService {
     const preliminary = this.#refund(open, items, 0, now);
     const flags = this.#evaluate(open, items, preliminary?.totalCents ?? null);
     const { refund, openFlags } = this.#write(() => {
-      for (const flag of flags) this.#raise(active, open.id, flag);
+      for (const flag of flags) this.#raise(active.operator.id, open.id, flag);
       const openFlags = this.#q.flags(open.id).filter((f) => f.status === 'open').length;
       const refund = this.#refund(open, items, openFlags, now);
       this.#q.close(open.id, now, refund ? JSON.stringify(refund) : null);
@@ -847,7 +883,7 @@ export class ReturnsService {
     return flags;
   }
 
-  #raise(active: ActiveSession, caseId: string, flag: NewFlag): void {
+  #raise(operatorId: string | null, caseId: string, flag: NewFlag): void {
     const id = ulid(this.#deps.clock());
     this.#q.insertFlag({
       id,
@@ -862,7 +898,7 @@ export class ReturnsService {
     });
     this.#deps.events.append({
       type: 'fraud.flag_raised',
-      operatorId: active.operator.id,
+      operatorId,
       subject: caseId,
       payload: { flagId: id, ...flag },
     });
@@ -1139,6 +1175,37 @@ export class ReturnsService {
           : null,
     };
   }
+}
+
+/**
+ * The flag of a second receipt of one return: `first` is the receipt the cloud applied first
+ * (another station's case, learnt by sync), absent when only the order system's status says so.
+ */
+function duplicateReceiptFlag(number: string, rmaStatus: string | null, first: ReceiptRow | null): NewFlag {
+  const where = first ? ` at ${first.station_name} (case ${first.case_id})` : ' elsewhere';
+  return {
+    type: 'duplicate_receipt',
+    severity: 'high',
+    score: 0.8,
+    explanation: `RMA ${number} was already received${where}; this is a second receipt of the same return.`,
+    evidence: {
+      rma: number,
+      rmaStatus,
+      ...(first
+        ? {
+            firstReceipt: {
+              stationId: first.station_id,
+              stationLocalId: first.station_local_id,
+              stationName: first.station_name,
+              caseId: first.case_id,
+              eventId: first.event_id,
+              receivedAt: first.received_at,
+            },
+          }
+        : {}),
+    },
+    rule: 'returns.duplicate_receipt@1',
+  };
 }
 
 /** The flag that puts a return without an RMA in the supervisor's queue. */

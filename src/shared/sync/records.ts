@@ -22,20 +22,33 @@ import { hash32 } from './hash';
 export const STREAMS = ['config', 'operators', 'rmas', 'orders', 'catalog', 'customers'] as const;
 export type StreamName = (typeof STREAMS)[number];
 
-export const RECORD_KINDS = ['policy', 'operator', 'rma', 'order', 'brand', 'product', 'customer'] as const;
+export const RECORD_KINDS = [
+  'policy',
+  'operator',
+  'rma',
+  'rma_receipt',
+  'order',
+  'brand',
+  'product',
+  'customer',
+] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const KIND_STREAM: Readonly<Record<RecordKind, StreamName>> = {
   policy: 'config',
   operator: 'operators',
   rma: 'rmas',
+  rma_receipt: 'rmas',
   order: 'orders',
   brand: 'catalog',
   product: 'catalog',
   customer: 'customers',
 };
 
-/** The OMS API names its collections in the plural. */
+/**
+ * The OMS API names its collections in the plural. RMA receipts are not a collection: the cloud
+ * writes them itself (see `rmaReceiptDocSchema`), the OMS can only read them.
+ */
 export const COLLECTIONS = {
   policies: 'policy',
   operators: 'operator',
@@ -231,6 +244,29 @@ export const rmaDocSchema = z.strictObject({
     .transform((lines) => [...lines].sort((a, b) => a.lineNo - b.lineNo)),
 });
 
+/**
+ * The first receipt of an RMA at a bench, as the cloud learnt it from a station's upload: the
+ * station whose `returns.opened` event (a case opened on this RMA) the cloud applied first. One
+ * per RMA, written by the cloud in the transaction that applies that upload, never overwritten
+ * (a later receipt elsewhere is a duplicate), never written by the OMS. It travels in the `rmas`
+ * stream beside the RMA, its record id the RMA's id: a station holding a case of this RMA under
+ * another case id knows the parcel was received twice. A document of its own rather than a field
+ * of the RMA: an OMS upsert of the RMA cannot erase it, and a station older than this kind parks
+ * it (and keeps the RMA) instead of refusing the RMA's new shape.
+ */
+export const rmaReceiptDocSchema = z.strictObject({
+  rmaId: idSchema,
+  /** The case opened on the RMA (the station's ULID), and the event that opened it. */
+  caseId: idSchema,
+  eventId: idSchema,
+  /** The cloud's id of the station, the station's own id (its events' `stationId`), and its name. */
+  stationId: idSchema,
+  stationLocalId: idSchema,
+  stationName: shortText(200),
+  /** When the case opened, by the station's clock (epoch ms). */
+  receivedAt: epochMs,
+});
+
 /** The scrypt hash format of core/auth/pin.ts: `scrypt$N$r$p$salt$hash`. */
 export const PIN_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/;
 
@@ -277,6 +313,7 @@ export const DOC_SCHEMAS = {
   policy: policyDocSchema,
   operator: operatorDocSchema,
   rma: rmaDocSchema,
+  rma_receipt: rmaReceiptDocSchema,
   order: orderDocSchema,
   brand: brandDocSchema,
   product: productDocSchema,
@@ -288,6 +325,7 @@ export type ProductDoc = z.output<typeof productDocSchema>;
 export type CustomerDoc = z.output<typeof customerDocSchema>;
 export type OrderDoc = z.output<typeof orderDocSchema>;
 export type RmaDoc = z.output<typeof rmaDocSchema>;
+export type RmaReceiptDoc = z.output<typeof rmaReceiptDocSchema>;
 export type OperatorDoc = z.output<typeof operatorDocSchema>;
 export type PolicyDoc = z.output<typeof policyDocSchema>;
 export type RecordDoc<K extends RecordKind> = z.output<(typeof DOC_SCHEMAS)[K]>;
@@ -298,6 +336,7 @@ export function recordKey<K extends RecordKind>(kind: K, doc: RecordDoc<K>): str
     const policy = doc as PolicyDoc;
     return `${policy.kind}:${policy.id}:${policy.version}`;
   }
+  if (kind === 'rma_receipt') return (doc as RmaReceiptDoc).rmaId;
   return (doc as { id: string }).id;
 }
 

@@ -150,6 +150,7 @@ describe('docs/openapi.yaml', () => {
       ['PolicyDoc', DOC_SCHEMAS.policy, 'input'],
       ['OperatorDoc', DOC_SCHEMAS.operator, 'input'],
       ['RmaDoc', DOC_SCHEMAS.rma, 'input'],
+      ['RmaReceiptDoc', DOC_SCHEMAS.rma_receipt, 'output'],
       ['OrderDoc', DOC_SCHEMAS.order, 'input'],
       ['BrandDoc', DOC_SCHEMAS.brand, 'input'],
       ['ProductDoc', DOC_SCHEMAS.product, 'input'],

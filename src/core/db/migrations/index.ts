@@ -9,6 +9,7 @@ import { m0120OrderLookups } from './0120-order-lookups';
 import { m0130Sync } from './0130-sync';
 import { m0140LatestAtStation } from './0140-latest-at-station';
 import { m0170FraudPeriod } from './0170-fraud-period';
+import { m0180RmaReceipts } from './0180-rma-receipts';
 import { m0200EventIndexes } from './0200-event-indexes';
 import type { Migration } from './types';
 
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0130Sync,
   m0140LatestAtStation,
   m0170FraudPeriod,
+  m0180RmaReceipts,
   m0200EventIndexes,
 ];
 

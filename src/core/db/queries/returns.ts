@@ -90,6 +90,31 @@ export type FlagRow = {
   raised_at: number;
 };
 
+/** The first receipt of an RMA at a bench, learnt by sync (migration 0180). */
+export type ReceiptRow = {
+  rma_id: string;
+  case_id: string;
+  event_id: string;
+  station_id: string;
+  station_local_id: string;
+  station_name: string;
+  received_at: number;
+};
+
+/** A local case of an RMA that another case received first, not yet flagged for it. */
+export type SecondReceiptRow = ReceiptRow & { local_case_id: string };
+
+// Cases of RMAs received first by another case, without a duplicate-receipt flag yet: one RMA
+// (a page's ids), or all of them (a whole stream swapped in). Driven by the station's own cases
+// (`return_cases_rma`): a station holds far fewer cases than the company has receipts.
+const SECOND_RECEIPTS_SQL = `SELECT c.id AS local_case_id, r.rma_id, r.case_id, r.event_id, r.station_id, r.station_local_id,
+          r.station_name, r.received_at
+     FROM return_cases c JOIN rma_receipts r ON r.rma_id = c.rma_id
+    WHERE c.rma_id IS NOT NULL AND c.id <> r.case_id
+      AND NOT EXISTS (SELECT 1 FROM fraud_flags f WHERE f.case_id = c.id AND f.type = 'duplicate_receipt')`;
+/** The local cases of one RMA that another case received first (exported for its query-plan test). */
+export const SECOND_RECEIPTS_OF_RMA_SQL = `${SECOND_RECEIPTS_SQL} AND c.rma_id = ? ORDER BY c.opened_at, c.id`;
+
 export type ReturnsQueries = ReturnType<typeof returnsQueries>;
 
 /** The returns bench's reads and writes; callers wrap writes in a transaction with their event. */
@@ -175,6 +200,13 @@ export function returnsQueries(db: Db) {
      VALUES (@id, @case_id, @type, @severity, @score, @explanation, @evidence, @rule, 'open', @raised_at)`,
   );
 
+  const receipt = db.prepare<[string], ReceiptRow>(
+    `SELECT rma_id, case_id, event_id, station_id, station_local_id, station_name, received_at
+       FROM rma_receipts WHERE rma_id = ?`,
+  );
+  const secondReceiptsOf = db.prepare<[string], SecondReceiptRow>(SECOND_RECEIPTS_OF_RMA_SQL);
+  const secondReceiptsAll = db.prepare<[], SecondReceiptRow>(`${SECOND_RECEIPTS_SQL} ORDER BY c.opened_at, c.id`);
+
   return {
     openAt: (stationId: string): CaseRow | null => openAt.get(stationId) ?? null,
     latestAt: (stationId: string): CaseRow | null => latestAt.get(stationId) ?? null,
@@ -225,6 +257,11 @@ export function returnsQueries(db: Db) {
     serialInOtherOpenCase: (serial: string, caseId: string): string | null =>
       serialInOpenCase.get(serial, caseId)?.case_id ?? null,
     rma: (id: string): RmaRow | null => rma.get(id) ?? null,
+    /** The first receipt of an RMA the cloud told this station of, if any. */
+    receipt: (rmaId: string): ReceiptRow | null => receipt.get(rmaId) ?? null,
+    /** Local cases received after another case had received their RMA, not flagged yet. */
+    secondReceipts: (rmaId: string | null): SecondReceiptRow[] =>
+      rmaId === null ? secondReceiptsAll.all() : secondReceiptsOf.all(rmaId),
     rmasOfOrder: (orderId: string): RmaRow[] => rmasOfOrder.all(orderId),
     rmaLines: (rmaId: string): RmaLine[] => rmaLines.all(rmaId),
     order: (id: string) => order.get(id) ?? null,

@@ -715,6 +715,7 @@ export const en = {
     flags: 'Flags',
     missing: 'Did not come back',
     noFlags: 'No flag.',
+    flagsHold: 'A supervisor reviews these flags; any refund waits for their decision. Carry on with the case.',
   },
   dispositions: {
     restock: 'restock',

@@ -722,6 +722,7 @@ export const es: Messages = {
     flags: 'Alertas',
     missing: 'No volvieron',
     noFlags: 'Ninguna alerta.',
+    flagsHold: 'Un supervisor revisará estas alertas; cualquier reembolso espera su decisión. Siga con el caso.',
   },
   dispositions: {
     restock: 'reponer en stock',

@@ -151,6 +151,7 @@ function CaseView({ view }: { view: ReturnCaseView }) {
               </table>
             </div>
           ) : null}
+          {view.status === 'open' && view.flags.length > 0 ? <OpenFlags view={view} /> : null}
           <ItemList items={view.items} />
           {view.status === 'closed' ? <Outcome view={view} /> : null}
           <div className="table-wrap returns-timeline" tabIndex={0} role="region" aria-labelledby="timeline-title">
@@ -328,18 +329,36 @@ function Outcome({ view }: { view: ReturnCaseView }) {
         </>
       ) : null}
       <h2>{t('returnsBench.flags')}</h2>
-      {view.flags.length === 0 ? (
-        <p>{t('returnsBench.noFlags')}</p>
-      ) : (
-        <ul className="plain-list" data-testid="returns-flags">
-          {view.flags.map((flag) => (
-            <li key={flag.id}>
-              <strong>{flag.type.replace(/_/g, ' ')}</strong> ({flag.severity}, {flag.status}) — {flag.explanation}
-            </li>
-          ))}
-        </ul>
-      )}
+      {view.flags.length === 0 ? <p>{t('returnsBench.noFlags')}</p> : <FlagList view={view} testId="returns-flags" />}
     </div>
+  );
+}
+
+/**
+ * The flags of a case still open: raised as it opened (an unexpected parcel, an RMA received
+ * elsewhere) or learnt by sync while the clerk works on it (another station received this RMA
+ * first). Shown at once — the bench's view is pushed again when one arrives.
+ */
+function OpenFlags({ view }: { view: ReturnCaseView }) {
+  const { t } = useTranslation();
+  return (
+    <div className="card" role="status" data-testid="returns-open-flags">
+      <h2>{t('returnsBench.flags')}</h2>
+      <FlagList view={view} testId="returns-open-flag-list" />
+      <p className="prompt prompt-bad">{t('returnsBench.flagsHold')}</p>
+    </div>
+  );
+}
+
+function FlagList({ view, testId }: { view: ReturnCaseView; testId: string }) {
+  return (
+    <ul className="plain-list" data-testid={testId}>
+      {view.flags.map((flag) => (
+        <li key={flag.id} data-flag-type={flag.type}>
+          <strong>{flag.type.replace(/_/g, ' ')}</strong> ({flag.severity}, {flag.status}) — {flag.explanation}
+        </li>
+      ))}
+    </ul>
   );
 }
 
