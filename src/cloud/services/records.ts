@@ -200,34 +200,24 @@ export class Records {
         const stats = statsRows.rows[0] ?? { rows: 0, checksum: 0, horizon: ZERO_XID };
         if (cursor) checkCursor(cursor, epoch, xmax, stats.horizon);
         const from: Cursor = cursor ?? { epoch, xid: ZERO_XID, n: 0 };
-        // The page's rows written out by PostgreSQL, one to a line, in change order: documents are
-        // stored as canonical JSON text and spliced in as they are (never parsed and re-encoded),
-        // and the page crosses to this process as one text value, not thousands of rows.
         const rows = await q.query<{
-          count: number;
-          lines: string | null;
-          last_xid: string | null;
-          last_n: string | null;
+          kind: string;
+          id: string;
+          body: string | null;
+          hash: number;
+          deleted: boolean;
+          xid: string;
+          n: number;
         }>(
-          `WITH page AS (
-             SELECT kind, id, body, hash, deleted, xid, n FROM records
-              WHERE company_id = $1 AND stream = $2 AND (xid, n) > ($3::xid8, $4::bigint) AND xid < $5::xid8
-              ORDER BY records.xid, records.n LIMIT $6)
-           SELECT count(*)::int AS count,
-                  string_agg(
-                    CASE WHEN deleted OR body IS NULL
-                      THEN '["del",' || to_json(kind)::text || ',' || to_json(id)::text || ',0,null]'
-                      ELSE '["put",' || to_json(kind)::text || ',' || to_json(id)::text || ',' || hash::text || ',' || body || ']'
-                    END, E',\n' ORDER BY xid, n) AS lines,
-                  (array_agg(xid::text ORDER BY xid DESC, n DESC))[1] AS last_xid,
-                  (array_agg(n::text ORDER BY xid DESC, n DESC))[1] AS last_n
-             FROM page`,
+          `SELECT kind, id, body, hash, deleted, xid::text AS xid, n FROM records
+            WHERE company_id = $1 AND stream = $2 AND (xid, n) > ($3::xid8, $4::bigint) AND xid < $5::xid8
+            ORDER BY records.xid, records.n LIMIT $6`,
           [station.companyId, stream, from.xid, from.n, xmin, limit],
         );
-        const { count, lines, last_xid: lastXid, last_n: lastN } = rows.rows[0]!;
-        const more = count === limit;
+        const more = rows.rows.length === limit;
+        const last = rows.rows[rows.rows.length - 1];
         let next: Cursor;
-        if (more && lastXid !== null && lastN !== null) next = { epoch, xid: lastXid, n: Number(lastN) };
+        if (more && last) next = { epoch, xid: last.xid, n: Number(last.n) };
         else if (BigInt(from.xid) >= BigInt(xmin)) next = { ...from, epoch };
         else next = { epoch, xid: xmin, n: 0 };
         let upToDate = false;
@@ -238,19 +228,25 @@ export class Records {
           );
           upToDate = held.rows.length === 0;
         }
-        return { lines, next, more, upToDate, stats, fresh: cursor === null };
+        return { rows: rows.rows, next, more, upToDate, stats, fresh: cursor === null };
       },
       { isolation: 'repeatable read', readOnly: true },
     );
+    // Documents are stored as canonical JSON text: spliced in as they are, not parsed and re-encoded.
     // The rows come last, one to a line (canonical JSON holds no line break): still one JSON
     // document, which a station can also read row by row, a chunk at a time (docs/sync-protocol.md).
+    const rows = page.rows.map((row) =>
+      row.deleted || row.body === null
+        ? `["del",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},0,null]`
+        : `["put",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},${Number(row.hash)},${row.body}]`,
+    );
     const checksum: PullResponse['checksum'] = page.upToDate
       ? { rows: Number(page.stats.rows), sum: Number(page.stats.checksum) }
       : null;
     return (
       `{"stream":${JSON.stringify(stream)},"cursor":${JSON.stringify(formatCursor(page.next))},` +
       `"more":${page.more},"upToDate":${page.upToDate},"checksum":${JSON.stringify(checksum)},` +
-      `"total":${page.fresh ? Number(page.stats.rows) : 'null'},"rows":[${page.lines === null ? '' : `\n${page.lines}`}\n]}`
+      `"total":${page.fresh ? Number(page.stats.rows) : 'null'},"rows":[${rows.map((row) => `\n${row}`).join(',')}\n]}`
     );
   }
 
