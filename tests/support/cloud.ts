@@ -9,6 +9,7 @@ import { pgliteStore } from '../../src/cloud/db/pglite';
 import type { Store } from '../../src/cloud/db/store';
 import type { WebhookOptions } from '../../src/cloud/services/webhooks';
 import { ROOT } from './paths';
+import { startPostgres, type Postgres } from './postgres';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -32,6 +33,18 @@ export type CloudFixture = {
 };
 
 /** The cloud service in this process, on PGlite (in memory) or on a PostgreSQL database. */
+/**
+ * An in-process cloud on the store a test is parameterised by: PGlite in memory, or PostgreSQL in a
+ * throwaway cluster (the caller stops `postgres` after the cloud).
+ */
+export async function startCloudOn(
+  storeKind: 'pglite' | 'postgresql',
+): Promise<{ cloud: CloudFixture; postgres: Postgres | null }> {
+  if (storeKind === 'pglite') return { cloud: await startCloud(), postgres: null };
+  const postgres = await startPostgres();
+  return { cloud: await startCloud({ databaseUrl: await postgres.database() }), postgres };
+}
+
 export async function startCloud(
   options: {
     databaseUrl?: string;

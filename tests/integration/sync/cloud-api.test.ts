@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type UploadEvent } from '#shared/sync/protocol';
 import { eventHash } from '../../../src/core/events/chain';
 import { splitPage } from '../../../src/core/sync/client';
-import { startCloud, type CloudFixture, type Tenant } from '../../support/cloud';
+import { startCloudOn, type CloudFixture, type Tenant } from '../../support/cloud';
 import { DEMO, openCore } from '../../support/core-fixture';
 import { GRADED_V1 } from '../../support/event-payloads';
-import { startPostgres, type Postgres } from '../../support/postgres';
+import type { Postgres } from '../../support/postgres';
 import { referenceData, syntheticProduct } from '../../support/reference-data';
 import { FAST_SYNC, importAll, waitFor } from '../../support/sync';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
@@ -26,12 +26,7 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
   let failFirst = 0;
 
   beforeAll(async () => {
-    if (storeKind === 'postgresql') {
-      postgres = await startPostgres();
-      cloud = await startCloud({ databaseUrl: await postgres.database() });
-    } else {
-      cloud = await startCloud();
-    }
+    ({ cloud, postgres } = await startCloudOn(storeKind));
     // The demo operators, so a test station's supervisor stays logged in after the operators download.
     await importAll(cloud, { operators: referenceData().operators! });
     // The OMS's webhook receiver: fails the first `failFirst` deliveries, then accepts.

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAMS } from '#shared/sync/records';
 import { recordReceipts } from '../../../src/cloud/services/receipts';
-import { ADMIN_TOKEN, startCloud, type CloudFixture, type Tenant } from '../../support/cloud';
+import { ADMIN_TOKEN, startCloudOn, type CloudFixture, type Tenant } from '../../support/cloud';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
 import { inspectStation } from '../../support/db';
-import { startPostgres, type Postgres } from '../../support/postgres';
+import type { Postgres } from '../../support/postgres';
 import { referenceData } from '../../support/reference-data';
 import { expectConverged, FAST_SYNC, importAll, stationEventIds } from '../../support/sync';
 
@@ -25,12 +25,7 @@ describe.each(STORES)('duplicate receipts learnt through sync, on %s', (storeKin
   const stations: CoreFixture[] = [];
 
   beforeAll(async () => {
-    if (storeKind === 'postgresql') {
-      postgres = await startPostgres();
-      cloud = await startCloud({ databaseUrl: await postgres.database() });
-    } else {
-      cloud = await startCloud();
-    }
+    ({ cloud, postgres } = await startCloudOn(storeKind));
   }, 120_000);
 
   afterAll(async () => {

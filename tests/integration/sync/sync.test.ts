@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectStation } from '../../support/db';
 import { STREAMS } from '#shared/sync/records';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
-import { startCloud, type CloudFixture } from '../../support/cloud';
-import { startPostgres, type Postgres } from '../../support/postgres';
+import { startCloudOn, type CloudFixture } from '../../support/cloud';
+import type { Postgres } from '../../support/postgres';
 import { referenceData, syntheticProduct } from '../../support/reference-data';
 import { cloudEventIds, expectConverged, FAST_SYNC, importAll, stationEventIds } from '../../support/sync';
 
@@ -15,12 +15,7 @@ describe.each(STORES)('sync with the cloud on %s', (storeKind) => {
   const stations: CoreFixture[] = [];
 
   beforeAll(async () => {
-    if (storeKind === 'postgresql') {
-      postgres = await startPostgres();
-      cloud = await startCloud({ databaseUrl: await postgres.database() });
-    } else {
-      cloud = await startCloud();
-    }
+    ({ cloud, postgres } = await startCloudOn(storeKind));
     await importAll(cloud, referenceData({ extraProducts: 300 }));
   }, 120_000);
 

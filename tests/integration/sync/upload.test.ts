@@ -7,10 +7,10 @@ import { eventHash } from '../../../src/core/events/chain';
 import { EventLog } from '../../../src/core/events/log';
 import { SimulatedCrash } from '../../../src/core/sync/engine';
 import { DEMO, fakeClock, openCore, type CoreFixture } from '../../support/core-fixture';
-import { startCloud, type CloudFixture } from '../../support/cloud';
+import { startCloudOn, type CloudFixture } from '../../support/cloud';
 import { startFaultProxy } from '../../support/fault-proxy';
 import { tempDir } from '../../support/paths';
-import { startPostgres, type Postgres } from '../../support/postgres';
+import type { Postgres } from '../../support/postgres';
 import { referenceData } from '../../support/reference-data';
 import { cloudEventIds, expectConverged, FAST_SYNC, importAll, stationEventIds, waitFor } from '../../support/sync';
 
@@ -53,12 +53,7 @@ describe.each(STORES)('upload to the cloud on %s', (storeKind) => {
   const cleanups: (() => void)[] = [];
 
   beforeAll(async () => {
-    if (storeKind === 'postgresql') {
-      postgres = await startPostgres();
-      cloud = await startCloud({ databaseUrl: await postgres.database() });
-    } else {
-      cloud = await startCloud();
-    }
+    ({ cloud, postgres } = await startCloudOn(storeKind));
     await importAll(cloud, referenceData());
   }, 120_000);
 
