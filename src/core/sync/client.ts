@@ -85,16 +85,7 @@ export class SyncClient {
     }
     const response = await this.#fetch(method, path, headers, body, options);
     const text = await this.#read(response);
-    const value = this.#parse(response, text);
-    const parsed = schema.safeParse(value);
-    if (!parsed.success)
-      throw new SyncHttpError(
-        response.status,
-        'bad_response',
-        `The cloud's answer to ${path} has an unexpected shape.`,
-        true,
-      );
-    return parsed.data;
+    return shaped(schema, this.#parse(response, text), response, path);
   }
 
   /**
@@ -119,15 +110,7 @@ export class SyncClient {
     const split =
       response.ok && /^application\/json\b/.test(response.headers.get('content-type') ?? '') ? splitPage(bytes) : null;
     if (!split) {
-      const parsed = pullResponseSchema.safeParse(this.#parse(response, bytes.toString('utf8')));
-      if (!parsed.success)
-        throw new SyncHttpError(
-          response.status,
-          'bad_response',
-          `The cloud's answer to ${path} has an unexpected shape.`,
-          true,
-        );
-      return parsed.data;
+      return shaped(pullResponseSchema, this.#parse(response, bytes.toString('utf8')), response, path);
     }
     const rows: unknown[] = [];
     for (let at = 0; at < split.length; at += PAGE_PARSE_CHUNK) {
@@ -149,15 +132,7 @@ export class SyncClient {
         }
       }
     }
-    const parsed = pullResponseSchema.safeParse({ ...split.envelope, rows });
-    if (!parsed.success)
-      throw new SyncHttpError(
-        response.status,
-        'bad_response',
-        `The cloud's answer to ${path} has an unexpected shape.`,
-        true,
-      );
-    return parsed.data;
+    return shaped(pullResponseSchema, { ...split.envelope, rows }, response, path);
   }
 
   /** A raw request (file chunks); the answer's status and headers, its body read and dropped. */
@@ -293,6 +268,19 @@ export function splitPage(page: Uint8Array | string): SplitPage | null {
     length: starts.length,
     line: (i) => bytes.toString('utf8', starts[i], ends[i]),
   };
+}
+
+/** The answer's value in the shape `schema` says, or a retryable bad_response. */
+function shaped<S extends z.ZodType>(schema: S, value: unknown, response: Response, path: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new SyncHttpError(
+      response.status,
+      'bad_response',
+      `The cloud's answer to ${path} has an unexpected shape.`,
+      true,
+    );
+  return parsed.data;
 }
 
 function rethrow(
