@@ -158,8 +158,9 @@ runBenchmark('returns.scan', async () => {
       const result = await f.core.call('scan.submit', { code, source: 'wedge' }, connection);
       const end = process.hrtime.bigint();
       if (!result.ok) throw new Error(`scan ${code}: ${result.error.code} ${result.error.message}`);
-      // The station finishes what the scan started (the view pushed to the window, a bin label)
-      // before the next scan, as it does at a bench where scans come a second or so apart.
+      // The station finishes what the scan started (the view pushed to the window, a bin label,
+      // the write-ahead log's upkeep) before the next scan, as it does at a bench where scans
+      // come a second or so apart.
       await f.core.idle();
       const verdict = result.value as { tone: string; message: string };
       if (measure) {
@@ -201,6 +202,10 @@ runBenchmark('returns.scan', async () => {
       if (!closed.includes('returns.closed')) throw new Error(`DONE: ${closed}`);
     }
     log(`${samples.length} scans over ${CASES} returns in ${round((performance.now() - started) / 1000, 1)} s`);
+    // How often the core started the write-ahead log over between scans (db/checkpointer.ts).
+    const inspect = new Database(join(temp.dir, 'station.db'), { readonly: true });
+    const restarts = inspect.prepare('SELECT coalesce(max(restarts), 0) FROM log_restarts').pluck().get() as number;
+    inspect.close();
 
     const sorted = Float64Array.from(samples).sort();
     const p99 = (values: number[]): number =>
@@ -219,6 +224,7 @@ runBenchmark('returns.scan', async () => {
       item_p99_ms: p99(byKind.item),
       good_p99_ms: p99(byKind.good),
       done_p99_ms: p99(byKind.done),
+      log_restarts: restarts,
       // The floor under every scan: one fsync'd commit of a one-row insert, same disk, same run.
       bare_commit_p50_ms: commits.p50,
       bare_commit_p99_ms: commits.p99,

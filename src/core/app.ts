@@ -114,6 +114,9 @@ export class Core {
   #settings: Settings | null = null;
   #demoSheet: Promise<Buffer> | null = null;
   #statusTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Calls being answered; the log's upkeep waits for none. */
+  #calls = 0;
+  #upkeepQueued = false;
   #nextConnection = 1;
 
   constructor(options: CoreOptions) {
@@ -165,7 +168,22 @@ export class Core {
     if (!this.#services) {
       return method === 'app.status' ? ok(this.#status()) : fail(this.#failure!.code, this.#failure!.message);
     }
-    return this.#services.dispatcher.dispatch(method, input, connectionId);
+    this.#calls++;
+    try {
+      return await this.#services.dispatcher.dispatch(method, input, connectionId);
+    } finally {
+      if (--this.#calls === 0) this.#upkeepSoon();
+    }
+  }
+
+  /** The write-ahead log's upkeep at the first idle moment after the calls (see `db/checkpointer.ts`). */
+  #upkeepSoon(): void {
+    if (this.#upkeepQueued) return;
+    this.#upkeepQueued = true;
+    setImmediate(() => {
+      this.#upkeepQueued = false;
+      if (this.#calls === 0) this.#services?.checkpointer.maintain();
+    });
   }
 
   /**
@@ -201,9 +219,12 @@ export class Core {
     this.#services?.printQueue.kick();
   }
 
-  /** Resolves when the background work (views still to push, the print queue) has nothing left to do now. */
+  /**
+   * Resolves when the background work (views still to push, the log's upkeep, the print queue)
+   * has nothing left to do now.
+   */
   async idle(): Promise<void> {
-    // Views pushed after a scan's answer go out on the next turn (`ReturnsService.#changed`).
+    // Views pushed after a scan's answer, and the log's upkeep, run on the next turn.
     await new Promise<void>((resolve) => setImmediate(resolve));
     await this.#services?.printQueue.settled();
   }
@@ -261,10 +282,13 @@ export class Core {
       db.close();
       throw error;
     }
-    const checkpointer = new Checkpointer(db, join(dataDir, 'station.db'), log);
+    let sync: SyncEngine | null = null;
+    const checkpointer = new Checkpointer(db, join(dataDir, 'station.db'), log, {
+      idle: () => this.#calls === 0,
+      bulk: () => sync?.busy ?? false,
+    });
     const station = this.#ensureStation(db);
     this.#settings = readSettings(db);
-    let sync: SyncEngine | null = null;
     const events = new EventLog(db, station.id, this.#clock, () => {
       this.#statusSoon();
       sync?.kick();

@@ -206,6 +206,11 @@ export class SyncEngine {
     return this.#state.link() !== null;
   }
 
+  /** Whether a sync cycle (upload, download) is running now. */
+  get busy(): boolean {
+    return this.#running !== null;
+  }
+
   /** Starts background sync if the station is enrolled. */
   start(): void {
     if (!this.#stopped) return;
