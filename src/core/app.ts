@@ -50,6 +50,9 @@ import { SyncEngine, type SyncTimings } from './sync/engine';
 import { syncScanHandler } from './sync/scan';
 import type { SyncFaults } from './sync/upload';
 
+/** Events appended before the idle upkeep adds them to the by-type index: a dozen scans or so. */
+const TYPE_INDEX_BATCH = 32;
+
 export type CoreOptions = {
   dataDir: string;
   /** Seed the demo warehouse into a new station. */
@@ -176,13 +179,19 @@ export class Core {
     }
   }
 
-  /** The write-ahead log's upkeep at the first idle moment after the calls (see `db/checkpointer.ts`). */
+  /**
+   * The upkeep at the first idle moment after the calls: the event log's by-type index
+   * (`EventLog.indexTypes`), then the write-ahead log (see `db/checkpointer.ts`).
+   */
   #upkeepSoon(): void {
     if (this.#upkeepQueued) return;
     this.#upkeepQueued = true;
     setImmediate(() => {
       this.#upkeepQueued = false;
-      if (this.#calls === 0) this.#services?.checkpointer.maintain();
+      // Not during a call, and not after close (a test closes the core right after its last call).
+      if (this.#calls !== 0 || !this.#services?.db.open) return;
+      this.#services.events.indexTypes(TYPE_INDEX_BATCH);
+      this.#services.checkpointer.maintain();
     });
   }
 

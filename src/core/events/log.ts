@@ -93,6 +93,16 @@ export class EventLog {
     return this.#recordOne(event);
   }
 
+  /**
+   * The upkeep of the by-type index (`event_types`), at an idle moment: adds the events appended
+   * since, once at least `atLeast` wait — one commit for a batch of scans, not a page or two in
+   * each scan's. Returns how many were added.
+   */
+  indexTypes(atLeast = 1): number {
+    if (this.#db.inTransaction || this.#q.types.lag() < atLeast) return 0;
+    return this.#q.types.catchUp();
+  }
+
   count(type?: string): number {
     return this.#q.count(type);
   }

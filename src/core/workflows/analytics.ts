@@ -1,5 +1,6 @@
 import type { Analytics } from '#shared/contract/analytics';
 import type { Db } from '../db/connection';
+import { typeIndex } from '../db/queries/events';
 
 /**
  * How much of an item's value each disposition recovers, for "recovered value". Conservative
@@ -37,14 +38,17 @@ export function computeAnalytics(
   to: number,
   stations: Readonly<Record<string, string>> = {},
 ): Analytics {
+  // The figures read the events by type and time: every event appended so far counts.
+  typeIndex(db).catchUp();
   const perHour = (column: 'operator_id' | 'station_id') =>
     db
       .prepare<[number, number], { key: string | null; label: string | null; units: number; hours: number }>(
         `SELECT e.${column} AS key, ${column === 'operator_id' ? 'o.name' : 'e.station_id'} AS label,
                 ${UNIT_COUNT} AS units,
                 count(DISTINCT e.created_at / 3600000) AS hours
-           FROM events e ${column === 'operator_id' ? 'LEFT JOIN operators o ON o.id = e.operator_id' : ''}
-          WHERE e.type IN ${UNIT_EVENTS} AND e.created_at >= ? AND e.created_at < ?
+           FROM event_types t JOIN events e ON e.seq = t.seq
+                ${column === 'operator_id' ? 'LEFT JOIN operators o ON o.id = e.operator_id' : ''}
+          WHERE t.type IN ${UNIT_EVENTS} AND t.created_at >= ? AND t.created_at < ?
           GROUP BY e.${column} ORDER BY units DESC`,
       )
       .all(from, to)
@@ -58,25 +62,31 @@ export function computeAnalytics(
 
   const units = db
     .prepare<[number, number], { n: number }>(
-      `SELECT coalesce(${UNIT_COUNT}, 0) AS n FROM events e WHERE e.type IN ${UNIT_EVENTS} AND e.created_at >= ? AND e.created_at < ?`,
+      `SELECT coalesce(${UNIT_COUNT}, 0) AS n FROM event_types e
+        WHERE e.type IN ${UNIT_EVENTS} AND e.created_at >= ? AND e.created_at < ?`,
     )
     .get(from, to)!.n;
   const scans = db
     .prepare<[number, number], { n: number }>(
-      `SELECT count(*) AS n FROM events
+      `SELECT count(*) AS n FROM event_types
         WHERE type IN ${ITEM_SCAN_EVENTS} AND created_at >= ? AND created_at < ?`,
     )
     .get(from, to)!.n;
 
   const qc = db
     .prepare<[number, number], { inspected: number; failed: number }>(
-      "SELECT count(*) AS inspected, coalesce(sum(json_extract(payload, '$.outcome') = 'fail'), 0) AS failed FROM events WHERE type = 'qc.inspected' AND created_at >= ? AND created_at < ?",
+      `SELECT count(*) AS inspected, coalesce(sum(json_extract(e.payload, '$.outcome') = 'fail'), 0) AS failed
+         FROM event_types t JOIN events e ON e.seq = t.seq
+        WHERE t.type = 'qc.inspected' AND t.created_at >= ? AND t.created_at < ?`,
     )
     .get(from, to)!;
 
   const defects = db
     .prepare<[number, number], { key: string; value: number }>(
-      "SELECT json_extract(payload, '$.code') AS key, count(*) AS value FROM events WHERE type = 'qc.defect_logged' AND created_at >= ? AND created_at < ? GROUP BY key ORDER BY value DESC, key",
+      `SELECT json_extract(e.payload, '$.code') AS key, count(*) AS value
+         FROM event_types t JOIN events e ON e.seq = t.seq
+        WHERE t.type = 'qc.defect_logged' AND t.created_at >= ? AND t.created_at < ?
+        GROUP BY key ORDER BY value DESC, key`,
     )
     .all(from, to);
   const defectTotal = defects.reduce((s, d) => s + d.value, 0);
@@ -93,7 +103,10 @@ export function computeAnalytics(
 
   const gradeDistribution = db
     .prepare<[number, number], { key: string; value: number }>(
-      "SELECT json_extract(payload, '$.grade') AS key, count(*) AS value FROM events WHERE type = 'returns.item_graded' AND created_at >= ? AND created_at < ? GROUP BY key ORDER BY key",
+      `SELECT json_extract(e.payload, '$.grade') AS key, count(*) AS value
+         FROM event_types t JOIN events e ON e.seq = t.seq
+        WHERE t.type = 'returns.item_graded' AND t.created_at >= ? AND t.created_at < ?
+        GROUP BY key ORDER BY key`,
     )
     .all(from, to)
     .map((row) => ({ ...row, label: row.key }));

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src/core/db/connection';
-import { migrate } from '../../../src/core/db/migrations/index';
+import { migrate, MIGRATIONS } from '../../../src/core/db/migrations/index';
 import { EventLog } from '../../../src/core/events/log';
 import { GENESIS_HASH } from '../../../src/core/events/chain';
 import { tempDir } from '../../support/paths';
@@ -113,12 +113,70 @@ describe('event log', () => {
         .all(...params)
         .map((row) => row.detail)
         .join(' | ');
-    expect(plan('SELECT * FROM events WHERE type = ? AND seq < ? ORDER BY seq DESC LIMIT ?', 'x', 10, 5)).toMatch(
-      /USING (COVERING )?INDEX events_type_seq/,
+    const byType = plan(
+      'SELECT e.* FROM event_types t JOIN events e ON e.seq = t.seq WHERE t.type = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?',
+      'x',
+      10,
+      5,
     );
+    expect(byType).toMatch(/USING (COVERING )?INDEX event_types_type_seq/);
+    expect(byType).not.toMatch(/TEMP B-TREE/);
+    expect(
+      plan('SELECT count(*) FROM event_types WHERE type = ? AND created_at >= ? AND created_at < ?', 'x', 1, 2),
+    ).toMatch(/USING COVERING INDEX event_types_type_created/);
     // The chain head is read on every append: the rowid b-tree walked backwards, no sort.
     const head = plan('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
     expect(head).toMatch(/SCAN events/);
     expect(head).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('keeps the by-type look-ups out of the append: indexed in batches, caught up before any read', () => {
+    const { db, log } = freshLog();
+    const pages = (): number => db.prepare('SELECT count(*) FROM event_types').pluck().get() as number;
+    for (let i = 0; i < 10; i++) log.record({ type: i % 2 ? 't.odd' : 't.even', operatorId: null, payload: { i } });
+    // Appending writes no index row by type…
+    expect(pages()).toBe(0);
+    // …yet a read by type sees every event, newest first, after catching the index up.
+    expect(log.count('t.odd')).toBe(5);
+    expect(log.page(3, Number.MAX_SAFE_INTEGER, 't.even').map((e) => e.seq)).toEqual([9, 7, 5]);
+    expect(pages()).toBe(10);
+    // The idle upkeep adds a batch only once enough events wait.
+    log.record({ type: 't.odd', operatorId: null, payload: {} });
+    expect(log.indexTypes(2)).toBe(0);
+    log.record({ type: 't.even', operatorId: null, payload: {} });
+    expect(log.indexTypes(2)).toBe(2);
+    expect(db.prepare('SELECT seq, type FROM event_types WHERE seq > 10 ORDER BY seq').all()).toEqual([
+      { seq: 11, type: 't.odd' },
+      { seq: 12, type: 't.even' },
+    ]);
+  });
+
+  it('moves the events of a station upgraded from before the by-type index into it (migration 0220)', () => {
+    const temp = tempDir();
+    const db = openDatabase(join(temp.dir, 'station.db'));
+    cleanup = () => {
+      if (db.open) db.close();
+      temp.remove();
+    };
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version < 220),
+    );
+    let time = 1_700_000_000_000;
+    // This build's log prepares its by-type reads at once: a stand-in table, gone before upgrading.
+    db.exec('CREATE TABLE event_types (seq INTEGER PRIMARY KEY, type TEXT, created_at INTEGER)');
+    const before = new EventLog(db, 'STATION-1', () => time++);
+    for (let i = 0; i < 4; i++) before.record({ type: `t.${i % 2}`, operatorId: null, payload: { i } });
+    db.exec('DROP TABLE event_types');
+    migrate(db);
+    expect(db.prepare('SELECT seq, type, created_at FROM event_types ORDER BY seq').all()).toEqual([
+      { seq: 1, type: 't.0', created_at: 1_700_000_000_000 },
+      { seq: 2, type: 't.1', created_at: 1_700_000_000_001 },
+      { seq: 3, type: 't.0', created_at: 1_700_000_000_002 },
+      { seq: 4, type: 't.1', created_at: 1_700_000_000_003 },
+    ]);
+    expect(
+      db.prepare("SELECT name FROM sqlite_schema WHERE name IN ('events_type_seq', 'events_created')").all(),
+    ).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { m0170FraudPeriod } from './0170-fraud-period';
 import { m0180RmaReceipts } from './0180-rma-receipts';
 import { m0200EventIndexes } from './0200-event-indexes';
 import { m0210LogRestarts } from './0210-log-restarts';
+import { m0220EventTypes } from './0220-event-types';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0180RmaReceipts,
   m0200EventIndexes,
   m0210LogRestarts,
+  m0220EventTypes,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
