@@ -92,6 +92,7 @@ export class Checkpointer {
   readonly #header = Buffer.alloc(BACKFILL_AT + 4);
   /** `total_changes()` when the worker was last asked (the fallback without the wal-index). */
   #rowsAtWorker = 0;
+  #askedAt = -Infinity;
   #restarts = 0;
 
   /**
@@ -154,8 +155,9 @@ export class Checkpointer {
     if (!frames || this.#bulk()) {
       // Big writes under way, or no wal-index to read: the worker copies what was written since
       // it was last asked, and SQLite restarts the log at the first commit after a whole copy.
+      // At most every EVERY_MS: a copy after every call would keep the disk busy under the calls.
       const rows = this.#changes.get()!;
-      if (rows !== this.#rowsAtWorker) this.#ask(rows);
+      if (rows !== this.#rowsAtWorker && performance.now() - this.#askedAt >= EVERY_MS) this.#ask(rows);
       return;
     }
     if (frames.log < RESTART_FRAMES) return;
@@ -179,6 +181,7 @@ export class Checkpointer {
     if (!this.#worker) return;
     this.#workerBusy = true;
     this.#rowsAtWorker = rows;
+    this.#askedAt = performance.now();
     this.#worker.postMessage('checkpoint');
   }
 
