@@ -13,8 +13,9 @@ const AUTOCHECKPOINT_PAGES = 1000;
 /** How often the core looks at the log when nothing else wakes it. */
 const EVERY_MS = 200;
 /**
- * Frames in the log before the core starts it over, at an idle moment: a scan writes about ten,
- * so the log starts over about every 25 scans and stays around a megabyte.
+ * Frames in the log before the core starts it over, at an idle moment: a returns scan and what
+ * follows it (its bin label) write about seventeen, so the log starts over about every sixty scans
+ * and stays around four megabytes.
  */
 const RESTART_FRAMES = 1024;
 /**
