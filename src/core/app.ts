@@ -448,15 +448,18 @@ export class Core {
       // receipts flagged on this station's cases.
       referenceChanged: (stream, ids) => {
         try {
+          let flagged: string[] = [];
           if (stream === 'orders') {
             pack.ordersChanged();
-            fraud.reevaluate(ids ? { orderIds: ids } : {});
+            flagged = fraud.reevaluateCases(ids ? { orderIds: ids } : {}).flagged;
           } else if (stream === 'customers') {
-            fraud.reevaluate(ids ? { customerIds: ids } : {});
+            flagged = fraud.reevaluateCases(ids ? { customerIds: ids } : {}).flagged;
           } else if (stream === 'rmas') {
             // RMAs received at another station first: a local case of one is a second receipt.
-            returns.receiptsLearnt(ids);
+            flagged = returns.receiptsLearnt(ids);
           }
+          // A supervisor looking at the queue, or at one of these cases, sees the flags now.
+          if (flagged.length > 0) this.emit('review.flagged', { caseIds: flagged });
         } catch (error) {
           log.error({ err: error, stream }, 'reacting to downloaded reference data failed');
         }

@@ -15,7 +15,7 @@ import { connectCore } from '../support/ws-client';
 /**
  * A return case open at the bench when sync says another station received its RMA first: the
  * flag appears on the open case by itself (the core pushes the case again), and the refund is
- * held at DONE.
+ * held at DONE. A supervisor's review queue on screen shows a flag sync raises, by itself.
  */
 
 let browser: Browser;
@@ -142,5 +142,81 @@ describe('a duplicate receipt learnt while the case is open (Chromium)', () => {
     expect(await page.textContent('[data-testid="returns-flags"]')).toMatch(/duplicate receipt/);
     await screenshot(page, 'returns-duplicate-receipt-closed');
     expect(pageErrorsOf(page)).toEqual([]);
+  }, 90_000);
+
+  it("shows a flag sync raises on a closed case in a supervisor's open review queue, without a reload", async () => {
+    const db = inspectStation(temp.dir);
+    const rma = db
+      .prepare<[], { id: string; number: string; code: string }>(
+        `SELECT r.id, r.number,
+                (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM rma_lines l JOIN product_barcodes b ON b.product_id = l.product_id
+                  WHERE l.rma_id = r.id ORDER BY l.line_no, b.code LIMIT 1) AS code
+           FROM rmas r JOIN orders o ON o.id = r.order_id
+          WHERE r.status = 'authorized' AND r.sync_hash IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM return_cases c WHERE c.rma_id = r.id)
+            AND (SELECT count(*) FROM rma_lines l WHERE l.rma_id = r.id) = 1
+            AND NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)
+          ORDER BY o.placed_at DESC, r.number LIMIT 1`,
+      )
+      .get()!;
+    db.close();
+
+    // Offline, the clerk receives the RMA and closes the case (by scans, through the core).
+    proxy.set('refuse');
+    const client = await connectCore(core.port, core.token);
+    const call = async (method: string, input: unknown): Promise<void> => {
+      const result = await client.call(method as 'auth.login', input as never);
+      expect(result.ok, JSON.stringify(result)).toBe(true);
+    };
+    await call('auth.logout', {});
+    await call('auth.login', { badge: DEMO.returns.badge, pin: DEMO.returns.pin });
+    await call('session.bench', { bench: 'returns' });
+    for (const code of [rma.number, rma.code, 'CMD:GOOD', 'CMD:DONE'])
+      await call('scan.submit', { code, source: 'wedge' });
+    const local = inspectStation(temp.dir);
+    const closed = local
+      .prepare<[string], { id: string; status: string }>('SELECT id, status FROM return_cases WHERE rma_id = ?')
+      .get(rma.id)!;
+    local.close();
+    expect(closed.status).toBe('closed');
+
+    // The supervisor opens the review queue: no duplicate receipt on this case yet (the rules may
+    // have flagged it for something else at DONE).
+    await call('auth.logout', {});
+    await call('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
+    await call('session.bench', { bench: 'review' });
+    await client.close();
+    const review = await openStation(browser, core.url);
+    await review.waitForSelector('[data-testid="review-queue"]');
+    await review.waitForSelector('[data-testid="queue-count"]');
+    expect(await review.$(`[data-case="${closed.id}"][data-type="duplicate_receipt"]`)).toBeNull();
+
+    // Another station received the RMA first; back online, sync learns it and flags this case.
+    await cloud.store.tx((q) =>
+      recordReceipts(
+        q,
+        {
+          stationId: 'st-returns-3',
+          companyId: cloud.tenant.companyId,
+          warehouseId: cloud.tenant.warehouseId,
+          localId: 'STATION-RET-3',
+          name: 'Returns 3',
+        },
+        [
+          {
+            id: 'evt-returns-3-1',
+            type: 'returns.opened',
+            subject: 'case-at-returns-3',
+            payload: JSON.stringify({ kind: 'rma', rmaId: rma.id }),
+            createdAt: Date.now() - 3_600_000,
+          },
+        ],
+      ),
+    );
+    proxy.set('pass');
+    // The queue reads itself again when the core says sync flagged cases: no click, no reload.
+    await review.waitForSelector(`[data-case="${closed.id}"][data-type="duplicate_receipt"]`, { timeout: 20_000 });
+    await screenshot(review, 'review-queue-flag-from-sync');
+    expect(pageErrorsOf(review)).toEqual([]);
   }, 90_000);
 });

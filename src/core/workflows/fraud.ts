@@ -142,9 +142,18 @@ export class FraudService {
    * @param operatorId who asked (a supervisor), or null for the sync layer.
    */
   reevaluate(scope: ReevaluationScope = {}, operatorId: string | null = null): Reevaluation {
+    return this.reevaluateCases(scope, operatorId).totals;
+  }
+
+  /** {@link reevaluate}, with the cases whose flags changed (what a review window must show again). */
+  reevaluateCases(
+    scope: ReevaluationScope = {},
+    operatorId: string | null = null,
+  ): { totals: Reevaluation; flagged: string[] } {
     const totals: Reevaluation = { evaluated: 0, raised: 0, updated: 0, stale: 0 };
+    const flagged: string[] = [];
     const policy = this.#deps.policies.one('fraud');
-    if (!policy) return totals;
+    if (!policy) return { totals, flagged };
     for (const caseId of this.#casesIn(scope)) {
       const changed = this.#reevaluateCase(policy, caseId, operatorId);
       if (!changed) continue;
@@ -152,8 +161,9 @@ export class FraudService {
       totals.raised += changed.raised;
       totals.updated += changed.updated;
       totals.stale += changed.stale;
+      if (changed.raised + changed.updated + changed.stale > 0) flagged.push(caseId);
     }
-    return totals;
+    return { totals, flagged };
   }
 
   #casesIn(scope: ReevaluationScope): string[] {

@@ -45,6 +45,7 @@ export function wireApp(): void {
   onCore('qc.changed', (view) => useQcStore.getState().changed(view));
   onCore('returns.changed', (view) => useReturnsStore.getState().changed(view));
   onCore('review.changed', (view) => useReviewStore.getState().changed(view));
+  onCore('review.flagged', ({ caseIds }) => useReviewStore.getState().flagged(caseIds));
   // A scan the review bench read (an RMA label, a decision barcode): the screen acts on it.
   useScanStore.subscribe((state, previous) => {
     if (state.last !== previous.last && state.last?.kind === 'review') useReviewStore.getState().verdict(state.last);

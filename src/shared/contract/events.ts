@@ -29,6 +29,11 @@ export const coreEvents = {
   'returns.changed': returnCaseViewSchema.nullable(),
   /** A case under review changed outside this window's call (a second supervisor's scan). */
   'review.changed': reviewCaseSchema,
+  /**
+   * Sync raised or changed flags on these cases (new order or customer history, a receipt learnt
+   * from another station): a review queue on screen is out of date.
+   */
+  'review.flagged': z.object({ caseIds: z.array(z.string()) }),
   /** A print job of this station was queued, sent, printed, failed or is waiting. */
   'print.changed': printJobSchema,
   /** The scale's reading changed (weight, stability, status). */

@@ -758,8 +758,13 @@ describe('re-evaluation when new history arrives', () => {
     fixture.clock.advance(31 * 86_400_000);
     db.prepare('UPDATE customers SET returns_count = 0 WHERE id = ?').run(customerId);
     expect(fraud.reevaluate({ customerIds: [customerId] }).evaluated).toBe(0);
-    // … unless it is named.
-    expect(fraud.reevaluate({ caseIds: [caseId] })).toMatchObject({ evaluated: 1, stale: 1 });
+    // … unless it is named; the cases whose flags changed are named back (sync tells the
+    // review windows), and a case whose flags stay as they were is not.
+    expect(fraud.reevaluateCases({ caseIds: [caseId] })).toMatchObject({
+      totals: { evaluated: 1, stale: 1 },
+      flagged: [caseId],
+    });
+    expect(fraud.reevaluateCases({ caseIds: [caseId] }).flagged).toEqual([]);
     const raised = db
       .prepare<[], { operator_id: string | null; payload: string }>(
         "SELECT operator_id, payload FROM events WHERE type = 'fraud.flag_raised' ORDER BY seq DESC LIMIT 1",

@@ -56,6 +56,15 @@ type CaseSlice = {
   openCase: (caseId: string) => Promise<void>;
   closeCase: () => void;
   changed: (view: ReviewCase) => void;
+  /**
+   * Sync raised or changed flags on these cases. The screens shown read again: the queue
+   * (`flaggedSeq` changes) or the open case, if it is one of them (`reloadFlagged`).
+   */
+  flagged: (caseIds: readonly string[]) => void;
+  flaggedSeq: number;
+  flaggedIds: readonly string[];
+  /** Reads the open case again if sync flagged it (the case page calls it when `flaggedSeq` moves). */
+  reloadFlagged: () => Promise<void>;
   setDraft: (patch: Partial<Draft>) => void;
   submit: () => Promise<void>;
   decideWithSecond: (badge: string, pin: string) => Promise<void>;
@@ -156,6 +165,15 @@ const caseSlice: Slice<CaseSlice> = (set, get) => {
     },
     changed: (view) => {
       if (get().caseId === view.caseId) apply({ ok: true, value: view });
+    },
+    flaggedSeq: 0,
+    flaggedIds: [],
+    flagged: (caseIds) => set((state) => ({ flaggedSeq: state.flaggedSeq + 1, flaggedIds: caseIds })),
+    reloadFlagged: async () => {
+      const { caseId, flaggedIds } = get();
+      if (caseId === null || !flaggedIds.includes(caseId)) return;
+      const result = await reviewService.case(caseId);
+      if (get().caseId === caseId) apply(result);
     },
     setDraft: (patch) =>
       set((state) => {

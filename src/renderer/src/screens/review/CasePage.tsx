@@ -23,6 +23,13 @@ export function CasePage() {
   const view = useReviewStore((s) => s.view);
   const error = useReviewStore((s) => s.error);
   const closeCase = useReviewStore((s) => s.closeCase);
+  const flaggedSeq = useReviewStore((s) => s.flaggedSeq);
+  const reloadFlagged = useReviewStore((s) => s.reloadFlagged);
+
+  // Sync flagged cases (new history, a receipt learnt): this one is read again if it is one.
+  useEffect(() => {
+    if (flaggedSeq > 0) void reloadFlagged();
+  }, [flaggedSeq, reloadFlagged]);
 
   useEffect(() => {
     // Capture, before the window's own Escape (back to the benches): here it means "the queue".

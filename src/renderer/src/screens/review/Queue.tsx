@@ -31,9 +31,11 @@ export function Queue() {
   const push = useNoticeStore((s) => s.push);
   const body = useRef<HTMLTableSectionElement>(null);
 
+  // Read on showing, and again when sync raises or changes flags (`review.flagged`).
+  const flaggedSeq = useReviewStore((s) => s.flaggedSeq);
   useEffect(() => {
     void loadQueue();
-  }, [loadQueue]);
+  }, [loadQueue, flaggedSeq]);
 
   const reevaluate = async (): Promise<void> => {
     const result = await reviewService.reevaluate();
