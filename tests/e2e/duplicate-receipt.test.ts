@@ -62,21 +62,56 @@ afterAll(async () => {
   await cloud?.close();
 });
 
+/**
+ * The newest authorised RMA downloaded from the cloud, without serialised items (`where` adds
+ * conditions on `r`), with its first item's barcode.
+ */
+function authorisedRma(where: string): { id: string; number: string; code: string } {
+  const db = inspectStation(temp.dir);
+  const rma = db
+    .prepare<[], { id: string; number: string; code: string }>(
+      `SELECT r.id, r.number,
+              (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM rma_lines l JOIN product_barcodes b ON b.product_id = l.product_id
+                WHERE l.rma_id = r.id ORDER BY l.line_no, b.code LIMIT 1) AS code
+         FROM rmas r JOIN orders o ON o.id = r.order_id
+        WHERE r.status = 'authorized' AND r.sync_hash IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)
+          ${where}
+        ORDER BY o.placed_at DESC, r.number LIMIT 1`,
+    )
+    .get()!;
+  db.close();
+  return rma;
+}
+
+/** Station "Returns n" received the RMA an hour ago: its receipt, written as the cloud writes it. */
+function receivedElsewhere(rmaId: string, n: number): Promise<unknown[]> {
+  return cloud.store.tx((q) =>
+    recordReceipts(
+      q,
+      {
+        stationId: `st-returns-${n}`,
+        companyId: cloud.tenant.companyId,
+        warehouseId: cloud.tenant.warehouseId,
+        localId: `STATION-RET-${n}`,
+        name: `Returns ${n}`,
+      },
+      [
+        {
+          id: `evt-returns-${n}-1`,
+          type: 'returns.opened',
+          subject: `case-at-returns-${n}`,
+          payload: JSON.stringify({ kind: 'rma', rmaId }),
+          createdAt: Date.now() - 3_600_000,
+        },
+      ],
+    ),
+  );
+}
+
 describe('a duplicate receipt learnt while the case is open (Chromium)', () => {
   it('shows the flag on the open case as sync brings it, and holds the refund at DONE', async () => {
-    const db = inspectStation(temp.dir);
-    const rma = db
-      .prepare<[], { id: string; number: string; code: string }>(
-        `SELECT r.id, r.number,
-                (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM rma_lines l JOIN product_barcodes b ON b.product_id = l.product_id
-                  WHERE l.rma_id = r.id ORDER BY l.line_no, b.code LIMIT 1) AS code
-           FROM rmas r JOIN orders o ON o.id = r.order_id
-          WHERE r.status = 'authorized' AND r.sync_hash IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)
-          ORDER BY o.placed_at DESC, r.number LIMIT 1`,
-      )
-      .get()!;
-    db.close();
+    const rma = authorisedRma('');
 
     page = await openStation(browser, core.url);
     // Offline: this bench cannot tell the cloud about its receipt before the other one does.
@@ -94,27 +129,7 @@ describe('a duplicate receipt learnt while the case is open (Chromium)', () => {
     expect(await page.$('[data-testid="returns-open-flags"]')).toBeNull();
 
     // Another station's upload received this RMA first (written as the cloud writes it).
-    const written = await cloud.store.tx((q) =>
-      recordReceipts(
-        q,
-        {
-          stationId: 'st-returns-2',
-          companyId: cloud.tenant.companyId,
-          warehouseId: cloud.tenant.warehouseId,
-          localId: 'STATION-RET-2',
-          name: 'Returns 2',
-        },
-        [
-          {
-            id: 'evt-returns-2-1',
-            type: 'returns.opened',
-            subject: 'case-at-returns-2',
-            payload: JSON.stringify({ kind: 'rma', rmaId: rma.id }),
-            createdAt: Date.now() - 3_600_000,
-          },
-        ],
-      ),
-    );
+    const written = await receivedElsewhere(rma.id, 2);
     expect(written).toHaveLength(1);
     // Back online: background sync uploads this bench's receipt (the second) and brings the
     // first; the open case is pushed again with the flag.
@@ -145,21 +160,10 @@ describe('a duplicate receipt learnt while the case is open (Chromium)', () => {
   }, 90_000);
 
   it("shows a flag sync raises on a closed case in a supervisor's open review queue, without a reload", async () => {
-    const db = inspectStation(temp.dir);
-    const rma = db
-      .prepare<[], { id: string; number: string; code: string }>(
-        `SELECT r.id, r.number,
-                (SELECT substr(b.code, CASE b.kind WHEN 'upca' THEN 3 ELSE 2 END) FROM rma_lines l JOIN product_barcodes b ON b.product_id = l.product_id
-                  WHERE l.rma_id = r.id ORDER BY l.line_no, b.code LIMIT 1) AS code
-           FROM rmas r JOIN orders o ON o.id = r.order_id
-          WHERE r.status = 'authorized' AND r.sync_hash IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM return_cases c WHERE c.rma_id = r.id)
-            AND (SELECT count(*) FROM rma_lines l WHERE l.rma_id = r.id) = 1
-            AND NOT EXISTS (SELECT 1 FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = r.id AND p.serialised = 1)
-          ORDER BY o.placed_at DESC, r.number LIMIT 1`,
-      )
-      .get()!;
-    db.close();
+    const rma = authorisedRma(
+      `AND NOT EXISTS (SELECT 1 FROM return_cases c WHERE c.rma_id = r.id)
+       AND (SELECT count(*) FROM rma_lines l WHERE l.rma_id = r.id) = 1`,
+    );
 
     // Offline, the clerk receives the RMA and closes the case (by scans, through the core).
     proxy.set('refuse');
@@ -192,27 +196,7 @@ describe('a duplicate receipt learnt while the case is open (Chromium)', () => {
     expect(await review.$(`[data-case="${closed.id}"][data-type="duplicate_receipt"]`)).toBeNull();
 
     // Another station received the RMA first; back online, sync learns it and flags this case.
-    await cloud.store.tx((q) =>
-      recordReceipts(
-        q,
-        {
-          stationId: 'st-returns-3',
-          companyId: cloud.tenant.companyId,
-          warehouseId: cloud.tenant.warehouseId,
-          localId: 'STATION-RET-3',
-          name: 'Returns 3',
-        },
-        [
-          {
-            id: 'evt-returns-3-1',
-            type: 'returns.opened',
-            subject: 'case-at-returns-3',
-            payload: JSON.stringify({ kind: 'rma', rmaId: rma.id }),
-            createdAt: Date.now() - 3_600_000,
-          },
-        ],
-      ),
-    );
+    await receivedElsewhere(rma.id, 3);
     proxy.set('pass');
     // The queue reads itself again when the core says sync flagged cases: no click, no reload.
     await review.waitForSelector(`[data-case="${closed.id}"][data-type="duplicate_receipt"]`, { timeout: 20_000 });
