@@ -240,7 +240,17 @@ export class ReferenceApplier {
         `);
         continue;
       }
-      if (this.#db.prepare(`SELECT 1 FROM ${spec.table} LIMIT 1`).get() === undefined) {
+      if (spec.stageLikeLive && (force || !hasSyncedRows(db, spec.table))) {
+        // Every live row would go (a first download: none came from the cloud, only a demo's
+        // seed; or a forced rewrite): the staged tables become the live ones, and the former
+        // live rows, now in the staging tables, are cleared with the stage below.
+        exchangeTables(db, [
+          [spec.table, spec.stage],
+          ...(spec.child ? [[spec.child.table, spec.child.stage] as const] : []),
+        ]);
+        continue;
+      }
+      if (isEmpty(db, spec.table)) {
         // Nothing live yet (a station's first download): every staged row goes in as it is.
         db.exec(
           `INSERT OR REPLACE INTO ${spec.table} (${columns}, sync_hash) SELECT ${columns}, sync_hash FROM ${spec.stage}`,
@@ -288,8 +298,9 @@ export class ReferenceApplier {
   clearStage(stream: StreamName): void {
     for (const kind of STREAM_KINDS[stream]) {
       const spec = KIND_SPECS[kind];
-      this.#db.exec(`DELETE FROM ${spec.stage}`);
+      // Children first: a staged parent may own its children (a foreign key), nothing to cascade.
       if (spec.child) this.#db.exec(`DELETE FROM ${spec.child.stage}`);
+      this.#db.exec(`DELETE FROM ${spec.stage}`);
     }
     this.#db.prepare("DELETE FROM sync_parked WHERE generation = 'stage' AND stream = ?").run(stream);
   }
@@ -389,6 +400,39 @@ export class ReferenceApplier {
   }
 }
 
+function isEmpty(db: Db, table: string): boolean {
+  return db.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() === undefined;
+}
+
+/** True when some row of `table` came from the cloud (local seeds have no hash). */
+function hasSyncedRows(db: Db, table: string): boolean {
+  return db.prepare(`SELECT 1 FROM ${table} WHERE sync_hash IS NOT NULL LIMIT 1`).get() !== undefined;
+}
+
+/**
+ * Exchanges the names of live tables and their staging twins, in the caller's transaction: the
+ * live names then hold the staged rows, the staging names the former live ones. Foreign keys
+ * follow the renames (each table keeps pointing at its own twin set). Indexes follow their tables,
+ * so each side's explicit indexes are made again under their own names — the one step that
+ * reads the rows (building an index by sorting).
+ */
+function exchangeTables(db: Db, pairs: ReadonlyArray<readonly [live: string, stage: string]>): void {
+  const tables = pairs.flat();
+  const indexes = db
+    .prepare<string[], { name: string; sql: string }>(
+      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+        AND tbl_name IN (${tables.map(() => '?').join(', ')})`,
+    )
+    .all(...tables);
+  for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
+  for (const [live, stage] of pairs) {
+    db.exec(`ALTER TABLE "${live}" RENAME TO "${live}__exchange"`);
+    db.exec(`ALTER TABLE "${stage}" RENAME TO "${live}"`);
+    db.exec(`ALTER TABLE "${live}__exchange" RENAME TO "${stage}"`);
+  }
+  for (const index of indexes) db.exec(index.sql);
+}
+
 /** Stages a document's row if it is not staged yet; false when it is (it must be replaced). */
 function stagedFirst(st: Statements, values: Value[]): boolean {
   return st.stageInsertNew.run(...values).changes === 1;
@@ -462,9 +506,10 @@ function prepareKind(db: Db, spec: KindSpec): Statements {
     ),
     stageDel: db.prepare<Value[]>(`DELETE FROM ${spec.stage} WHERE ${where}`),
     stageDelChildren: child ? db.prepare<[Value]>(`DELETE FROM ${child.stage} WHERE ${child.parent} = ?`) : null,
+    // A child key staged for another parent (a barcode that moved) moves with the newer document.
     stageInsertChild: child
       ? db.prepare<Value[]>(
-          `INSERT INTO ${child.stage} (${child.columns.join(', ')}) VALUES (${child.columns.map(() => '?').join(', ')})`,
+          `INSERT OR REPLACE INTO ${child.stage} (${child.columns.join(', ')}) VALUES (${child.columns.map(() => '?').join(', ')})`,
         )
       : null,
   };

@@ -89,16 +89,17 @@ export class SyncClient {
   }
 
   /**
-   * A page of a stream. The cloud writes a page's rows last, one to a line: they are parsed a chunk
-   * at a time, the loop yielding between chunks, so a page of thousands of rows never holds the
-   * core's thread for one long `JSON.parse` (a window's call waits at most one chunk). An answer
-   * laid out otherwise is parsed whole.
+   * A page of a stream. The cloud writes a page's rows last, one to a line: the envelope is read
+   * and checked here, and each row is parsed only when it is written (`PulledPage.row`), a chunk
+   * at a time — so a page of thousands of rows never holds the core's thread for one long
+   * `JSON.parse`, and a row's objects live only as long as its chunk's transaction (they die
+   * young, instead of all of a page's outliving the collector's first passes). An answer laid
+   * out otherwise is parsed whole.
    */
   async page(
     path: string,
     options: { query: Record<string, string | number | undefined>; signal: AbortSignal },
-    yieldToLoop: () => Promise<void>,
-  ): Promise<PullResponse> {
+  ): Promise<PulledPage> {
     const response = await this.#fetch(
       'GET',
       path,
@@ -110,18 +111,21 @@ export class SyncClient {
     const split =
       response.ok && /^application\/json\b/.test(response.headers.get('content-type') ?? '') ? splitPage(bytes) : null;
     if (!split) {
-      return shaped(pullResponseSchema, this.#parse(response, bytes.toString('utf8')), response, path);
+      const { rows, ...envelope } = shaped(
+        pullResponseSchema,
+        this.#parse(response, bytes.toString('utf8')),
+        response,
+        path,
+      );
+      return { ...envelope, length: rows.length, row: (i) => rows[i] };
     }
-    const rows: unknown[] = [];
-    for (let at = 0; at < split.length; at += PAGE_PARSE_CHUNK) {
-      if (at > 0) {
-        await yieldToLoop();
-        options.signal.throwIfAborted();
-      }
-      const end = Math.min(split.length, at + PAGE_PARSE_CHUNK);
-      for (let i = at; i < end; i++) {
+    const { rows: _none, ...envelope } = shaped(pullResponseSchema, { ...split.envelope, rows: [] }, response, path);
+    return {
+      ...envelope,
+      length: split.length,
+      row: (i) => {
         try {
-          rows.push(JSON.parse(split.line(i)));
+          return JSON.parse(split.line(i)) as unknown;
         } catch {
           throw new SyncHttpError(
             response.status,
@@ -130,9 +134,8 @@ export class SyncClient {
             true,
           );
         }
-      }
-    }
-    return shaped(pullResponseSchema, { ...split.envelope, rows }, response, path);
+      },
+    };
   }
 
   /** A raw request (file chunks); the answer's status and headers, its body read and dropped. */
@@ -220,8 +223,13 @@ export class SyncClient {
   }
 }
 
-/** Rows parsed between two yields to the event loop: about 2 ms of `JSON.parse`. */
-const PAGE_PARSE_CHUNK = 250;
+/**
+ * A downloaded page: the envelope checked, the rows still text. `row(i)` parses row i as the cloud
+ * sent it (`[op, kind, id, hash, doc]`, not checked yet); a row that is not JSON throws a
+ * retryable `bad_response`.
+ */
+export type PulledPage = Omit<PullResponse, 'rows'> & { readonly length: number; row(i: number): unknown };
+
 const ROWS_OPEN = Buffer.from('"rows":[');
 const ROWS_CLOSE = Buffer.from('\n]}');
 const NEWLINE = 10;

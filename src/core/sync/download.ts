@@ -1,10 +1,10 @@
 import { mod32, sameChecksum } from '#shared/sync/hash';
-import { asPullRow, LIMITS, type PullResponse } from '#shared/sync/protocol';
+import { asPullRow, LIMITS } from '#shared/sync/protocol';
 import { STREAMS, type StreamName } from '#shared/sync/records';
 import type { Db } from '../db/connection';
 import type { Logger } from '../util/log';
 import type { IncomingRow, ReferenceApplier } from './apply';
-import { SyncHttpError, type SyncClient } from './client';
+import { SyncHttpError, type PulledPage, type SyncClient } from './client';
 import type { SyncState, StreamState } from './state';
 import type { SyncFaults } from './upload';
 
@@ -79,10 +79,10 @@ export class Downloader {
       st = this.#restage(st);
     }
     let refetches = 0;
-    let pending: Promise<PullResponse> | null = this.#fetch(client, name, st, signal);
+    let pending: Promise<PulledPage> | null = this.#fetch(client, name, st, signal);
     for (;;) {
       if (pending === null) return false;
-      let page: PullResponse;
+      let page: PulledPage;
       try {
         page = await pending;
       } catch (error) {
@@ -98,7 +98,6 @@ export class Downloader {
         throw error;
       }
       this.#deps.faults.at?.('after_page_fetch');
-      const all = toRows(page.rows);
       const staging = st.staging;
       // The next page, while this one is written (its cursor is already known).
       const next: StreamState = staging ? { ...st, stageCursor: page.cursor } : { ...st, cursor: page.cursor };
@@ -106,22 +105,24 @@ export class Downloader {
       pending?.catch(() => undefined);
 
       // A staging page is big (fewer round trips) and written in short transactions, yielding
-      // between them; the last one saves the stage cursor. Writing a row to the stage twice (a
-      // crash between chunks, the page fetched again) leaves one row: stage rows are keyed.
-      let rows = all;
+      // between them — each chunk's rows parsed as it is written; the last one saves the stage
+      // cursor. Writing a row to the stage twice (a crash between chunks, the page fetched again)
+      // leaves one row: stage rows are keyed.
+      let from = 0;
       if (staging) {
         let chunk = this.#chunk(name);
-        while (rows.length > chunk) {
-          const head = rows.slice(0, chunk);
-          rows = rows.slice(chunk);
+        while (page.length - from > chunk) {
+          const to = from + chunk;
           const chunkStarted = performance.now();
-          inSyncTransaction(db, () => applier.applyStage(name, head));
-          this.#adapt(name, head.length, performance.now() - chunkStarted, false);
+          inSyncTransaction(db, () => applier.applyStage(name, toRows(page, from, to)));
+          this.#adapt(name, to - from, performance.now() - chunkStarted, false);
+          from = to;
           chunk = this.#chunk(name);
           await this.#deps.yieldToLoop();
           signal.throwIfAborted();
         }
       }
+      const rows = toRows(page, from, page.length);
 
       const started = performance.now();
       let mismatch = false;
@@ -135,7 +136,7 @@ export class Downloader {
         if (staging) {
           applier.applyStage(name, rows);
           updated.stageCursor = page.cursor;
-          updated.stageRows = current.stageRows + all.length;
+          updated.stageRows = current.stageRows + page.length;
           if (page.total !== null) updated.stageTotal = page.total;
           if (page.upToDate && page.checksum) {
             const staged = applier.stageChecksum(name);
@@ -239,16 +240,12 @@ export class Downloader {
     return updated;
   }
 
-  #fetch(client: SyncClient, name: StreamName, st: StreamState, signal: AbortSignal): Promise<PullResponse> {
+  #fetch(client: SyncClient, name: StreamName, st: StreamState, signal: AbortSignal): Promise<PulledPage> {
     const cursor = st.staging ? st.stageCursor : st.cursor;
     // Live pages are written in one transaction with their cursor: their size is the adaptive
     // chunk. Staging pages are as big as the cloud allows, written in chunks.
     const limit = st.staging ? Math.min(LIMITS.pageRows, this.#deps.pageRowsMax) : this.#chunk(name);
-    return client.page(
-      `/v1/sync/streams/${name}`,
-      { query: { cursor: cursor ?? undefined, limit }, signal },
-      this.#deps.yieldToLoop,
-    );
+    return client.page(`/v1/sync/streams/${name}`, { query: { cursor: cursor ?? undefined, limit }, signal });
   }
 
   /** Rows one transaction should write, adapted to how long the last ones took. */
@@ -304,10 +301,11 @@ export function inSyncTransaction<T>(db: Db, fn: () => T): T {
   }
 }
 
-function toRows(raw: readonly unknown[]): IncomingRow[] {
+/** Rows `from` up to `to` of a page, parsed and checked. */
+function toRows(page: PulledPage, from: number, to: number): IncomingRow[] {
   const rows: IncomingRow[] = [];
-  for (const value of raw) {
-    const row = asPullRow(value);
+  for (let i = from; i < to; i++) {
+    const row = asPullRow(page.row(i));
     // A row that is not a row at all cannot even be parked (no kind or id): the page is refused.
     if (!row)
       throw new SyncHttpError(200, 'bad_response', 'A page holds a row that is not [op, kind, id, hash, doc].', true);

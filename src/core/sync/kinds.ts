@@ -44,6 +44,11 @@ export type KindSpec = {
   /** Single-column unique keys besides the primary key: a newer document that takes one wins it. */
   unique: readonly string[];
   child?: ChildSpec;
+  /**
+   * The staging tables are the live tables' twins (migration 0230): a first download into empty
+   * live tables is swapped in by exchanging the tables' names, not by copying its rows.
+   */
+  stageLikeLive?: true;
   toDoc(row: SqlRow, children: SqlRow[]): unknown;
 };
 
@@ -115,6 +120,7 @@ export const KIND_SPECS: Readonly<Record<RecordKind, KindSpec>> = {
       d.imageUrl,
     ],
     unique: ['sku'],
+    stageLikeLive: true,
     child: {
       table: 'product_barcodes',
       stage: 'sync_stage_product_barcodes',

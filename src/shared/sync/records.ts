@@ -126,21 +126,26 @@ export const productDocSchema = z.strictObject({
 
 /** `text(max).min(min)`'s test, without zod: for the fast paths below. */
 function isText(value: unknown, min: number, max: number): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length >= min &&
-    value.length <= max &&
-    !LONE_SURROGATE.test(value) &&
-    !CONTROL.test(value)
-  );
+  if (typeof value !== 'string' || value.length < min || value.length > max) return false;
+  // Most text has neither a control character nor a surrogate: one plain scan says so.
+  return !SUSPECT.test(value) || (!LONE_SURROGATE.test(value) && !CONTROL.test(value));
+}
+// eslint-disable-next-line no-control-regex
+const SUSPECT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\uD800-\uDFFF]/;
+
+/** True when `value` has exactly the own keys `keys`, in any order. */
+function hasExactKeys(value: object, keys: readonly string[]): boolean {
+  if (Object.keys(value).length !== keys.length) return false;
+  for (const key of keys) if (!Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 function isCount(value: unknown, max = Number.MAX_SAFE_INTEGER): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
 }
 
-const PRODUCT_KEYS = Object.keys(productDocSchema.shape).sort().join(',');
-const BARCODE_KEYS = 'code,kind';
+const PRODUCT_KEYS = Object.keys(productDocSchema.shape);
+const BARCODE_KEYS = ['code', 'kind'];
 const CURRENCY = /^[A-Z]{3}$/;
 
 /**
@@ -153,7 +158,7 @@ const CURRENCY = /^[A-Z]{3}$/;
 export function productDocFast(value: unknown): ProductDoc | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const doc = value as Record<string, unknown>;
-  if (Object.keys(doc).sort().join(',') !== PRODUCT_KEYS) return null;
+  if (!hasExactKeys(doc, PRODUCT_KEYS)) return null;
   if (
     !isText(doc.id, 1, 128) ||
     !isText(doc.sku, 1, 128) ||
@@ -175,7 +180,7 @@ export function productDocFast(value: unknown): ProductDoc | null {
   for (const barcode of doc.barcodes as unknown[]) {
     if (typeof barcode !== 'object' || barcode === null || Array.isArray(barcode)) return null;
     const { code, kind } = barcode as Record<string, unknown>;
-    if (Object.keys(barcode).sort().join(',') !== BARCODE_KEYS) return null;
+    if (!hasExactKeys(barcode, BARCODE_KEYS)) return null;
     if (!isText(code, 1, 128) || !isText(kind, 1, 16)) return null;
     // Already normalised, and strictly after the one before (sorted and distinct).
     if ((toGtin14(code) ?? code) !== code) return null;

@@ -13,6 +13,7 @@ import { m0180RmaReceipts } from './0180-rma-receipts';
 import { m0200EventIndexes } from './0200-event-indexes';
 import { m0210LogRestarts } from './0210-log-restarts';
 import { m0220EventTypes } from './0220-event-types';
+import { m0230StageProductsLiveShape } from './0230-stage-products-live-shape';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0200EventIndexes,
   m0210LogRestarts,
   m0220EventTypes,
+  m0230StageProductsLiveShape,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { docHash, productDocSchema } from '#shared/sync/records';
+import { openDatabase, type Db } from '../../../src/core/db/connection';
+import { MIGRATIONS, migrate } from '../../../src/core/db/migrations/index';
+import { ReferenceApplier, type IncomingRow } from '../../../src/core/sync/apply';
+import { inSyncTransaction } from '../../../src/core/sync/download';
+import { tempDir } from '../../support/paths';
+import { syntheticProduct } from '../../support/reference-data';
+
+/** A product as the cloud sends it: in the schema's form, with its hash. */
+function put(i: number, overrides: Record<string, unknown> = {}): IncomingRow {
+  const doc = productDocSchema.parse(syntheticProduct(i, overrides));
+  return { op: 'put', kind: 'product', id: doc.id, hash: docHash(doc), doc };
+}
+
+/** A table's definition with its own name (and its twin's, where it points) taken out. */
+function shape(db: Db, name: string): string {
+  const row = db.prepare<[string], { sql: string }>('SELECT sql FROM sqlite_schema WHERE name = ?').get(name)!;
+  return row.sql
+    .replace(/^CREATE TABLE "?\w+"?/, 'CREATE TABLE t')
+    .replace(/REFERENCES "?(sync_stage_)?products"?/, 'REFERENCES p')
+    .replace(/\s+/g, ' ');
+}
+
+function indexes(db: Db, table: string): string[] {
+  return db
+    .prepare<[string], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?")
+    .all(table)
+    .map((r) => r.name)
+    .sort();
+}
+
+function rootPage(db: Db, table: string): number {
+  return db.prepare<[string], number>('SELECT rootpage FROM sqlite_schema WHERE name = ?').pluck().get(table)!;
+}
+
+function count(db: Db, table: string): number {
+  return db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()!.n;
+}
+
+describe('the catalog stage is the live tables’ twin, exchanged on a first download', () => {
+  const temps: { remove(): void }[] = [];
+  const dbs: Db[] = [];
+  afterEach(() => {
+    for (const db of dbs.splice(0)) db.close();
+    for (const temp of temps.splice(0)) temp.remove();
+  });
+
+  function open(migrations = MIGRATIONS): Db {
+    const temp = tempDir('benchline-exchange-');
+    temps.push(temp);
+    const db = openDatabase(`${temp.dir}/station.db`);
+    dbs.push(db);
+    migrate(db, migrations);
+    return db;
+  }
+
+  it('keeps the staging tables shaped exactly as the live ones', () => {
+    const db = open();
+    expect(shape(db, 'sync_stage_products')).toBe(shape(db, 'products'));
+    expect(shape(db, 'sync_stage_product_barcodes')).toBe(shape(db, 'product_barcodes'));
+    expect(indexes(db, 'sync_stage_products')).toEqual([
+      'sqlite_autoindex_sync_stage_products_1',
+      'sqlite_autoindex_sync_stage_products_2',
+    ]);
+    expect(indexes(db, 'sync_stage_product_barcodes')).toEqual(['sync_stage_product_barcodes_product']);
+  });
+
+  it('swaps a first download in by name: the rows live, the stage empty and usable, every index named for its table', () => {
+    const db = open();
+    const applier = new ReferenceApplier(db);
+    // A demo's seed: live rows that never came from the cloud (no hash) go with the first download.
+    db.prepare(
+      `INSERT INTO products (id, sku, brand_id, name, category, weight_g, price_cents, currency, return_window_days)
+       VALUES ('seeded', 'SEED-1', 'b', 'Seeded', 'home', 1, 1, 'EUR', 30)`,
+    ).run();
+    db.prepare("INSERT INTO product_barcodes (code, product_id, kind) VALUES ('SEEDCODE', 'seeded', 'code128')").run();
+
+    const rows = Array.from({ length: 300 }, (_, i) => put(i));
+    inSyncTransaction(db, () => applier.applyStage('catalog', rows));
+    const staged = inSyncTransaction(db, () => applier.stageChecksum('catalog'));
+    const stagedRoot = rootPage(db, 'sync_stage_products');
+    const swapped = inSyncTransaction(db, () => applier.swap('catalog'));
+
+    // Exchanged, not copied: the live name now holds the B-tree that was staged.
+    expect(rootPage(db, 'products')).toBe(stagedRoot);
+
+    expect(swapped.checksum).toEqual(staged);
+    expect(count(db, 'products')).toBe(300);
+    expect(count(db, 'product_barcodes')).toBe(300);
+    expect(db.prepare("SELECT 1 FROM products WHERE id = 'seeded'").get()).toBeUndefined();
+    expect(count(db, 'sync_stage_products')).toBe(0);
+    expect(count(db, 'sync_stage_product_barcodes')).toBe(0);
+    expect(indexes(db, 'product_barcodes')).toEqual(['product_barcodes_product']);
+    expect(indexes(db, 'sync_stage_product_barcodes')).toEqual(['sync_stage_product_barcodes_product']);
+    expect(shape(db, 'sync_stage_products')).toBe(shape(db, 'products'));
+    expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'product_barcodes'").pluck().get()).toMatch(
+      /REFERENCES "?products"? \(id\)/,
+    );
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(applier.verify('catalog').ok).toBe(true);
+    // The barcode look-up uses the live index.
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT code FROM product_barcodes WHERE product_id = 'prod-syn-0000001'")
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('product_barcodes_product');
+
+    // The next download (the live rows came from the cloud now) goes through the staging tables
+    // again and is merged, not exchanged: one product changed, one gone, one new.
+    const next = [...rows.slice(0, 298).map((r, i) => (i === 5 ? put(5, { name: 'Renamed' }) : r)), put(1000)];
+    inSyncTransaction(db, () => applier.applyStage('catalog', next));
+    const liveRoot = rootPage(db, 'products');
+    inSyncTransaction(db, () => applier.swap('catalog'));
+    expect(rootPage(db, 'products')).toBe(liveRoot);
+    expect(count(db, 'products')).toBe(299);
+    expect(db.prepare("SELECT name FROM products WHERE id = 'prod-syn-0000005'").pluck().get()).toBe('Renamed');
+    expect(db.prepare("SELECT 1 FROM products WHERE id = 'prod-syn-0000299'").get()).toBeUndefined();
+    expect(count(db, 'product_barcodes')).toBe(299);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(applier.verify('catalog').ok).toBe(true);
+  });
+
+  it('lets a newer staged document take a SKU or a barcode from an older one, its barcodes going with it', () => {
+    const db = open();
+    const applier = new ReferenceApplier(db);
+    inSyncTransaction(db, () => applier.applyStage('catalog', [put(1), put(2)]));
+    // Product 3 takes product 1's SKU; product 2 is staged again with product 1's barcode.
+    const takesSku = put(3, { sku: 'SYN-0000001' });
+    const takesCode = put(2, { barcodes: [{ code: 'SYNCODE-0000001', kind: 'code128' }] });
+    inSyncTransaction(db, () => applier.applyStage('catalog', [takesSku, takesCode]));
+    expect(db.prepare('SELECT id FROM sync_stage_products ORDER BY id').pluck().all()).toEqual([
+      'prod-syn-0000002',
+      'prod-syn-0000003',
+    ]);
+    expect(db.prepare('SELECT code, product_id FROM sync_stage_product_barcodes ORDER BY code').all()).toEqual([
+      { code: 'SYNCODE-0000001', product_id: 'prod-syn-0000002' },
+      { code: 'SYNCODE-0000003', product_id: 'prod-syn-0000003' },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it('carries a download staged before the migration over into the new staging tables', () => {
+    const db = open(MIGRATIONS.filter((m) => m.version < 230));
+    db.prepare(
+      `INSERT INTO sync_stage_products (id, sku, brand_id, name, category, weight_g, price_cents, currency, serialised, return_window_days, image_url, sync_hash)
+       VALUES ('p1', 'S1', 'b', 'One', 'home', 1, 1, 'EUR', 0, 30, NULL, 11), ('p2', 'S2', 'b', 'Two', 'home', 1, 1, 'EUR', 1, 30, NULL, 22)`,
+    ).run();
+    db.prepare(
+      "INSERT INTO sync_stage_product_barcodes (code, product_id, kind) VALUES ('C1', 'p1', 'code128'), ('C2', 'p2', 'code128')",
+    ).run();
+    migrate(db);
+    expect(db.prepare('SELECT id, sync_hash FROM sync_stage_products ORDER BY id').all()).toEqual([
+      { id: 'p1', sync_hash: 11 },
+      { id: 'p2', sync_hash: 22 },
+    ]);
+    expect(count(db, 'sync_stage_product_barcodes')).toBe(2);
+    expect(shape(db, 'sync_stage_products')).toBe(shape(db, 'products'));
+  });
+});
