@@ -10,7 +10,8 @@
  * one transaction. The bare side inserts the same rows, with the same values, into a fresh
  * station database's real tables in one transaction with prepared statements.
  *
- * Also: the longest stall of this process's event loop during the sync (`max_stall_ms`, which is
+ * Also: the station's CPU time per row (`station_cpu_us_per_row`: this process, its threads
+ * included, during the sync — a figure the cloud's pace on the shared cores does not change), the longest stall of this process's event loop during the sync (`max_stall_ms`, which is
  * the swap), and the p99 of 10 ms timer ticks (`p99_stall_ms`: what a call would wait).
  * BENCH_SYNC_PULL_ROWS changes the size.
  */
@@ -61,6 +62,7 @@ runBenchmark('sync.pull', async () => {
     }, 10);
 
     log('sync.pull: first sync');
+    const cpuStarted = process.cpuUsage();
     const started = performance.now();
     await ok('sync.enrol', { url: cloud.cloud.url, code: await cloud.code() });
     const sync = core.sync!;
@@ -71,6 +73,7 @@ runBenchmark('sync.pull', async () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
     clearInterval(ticker);
     const rows = sync.view().streams.find((s) => s.name === 'catalog')!.rows;
     if (rows !== N) throw new Error(`the station has ${rows} catalog rows, not ${N}`);
@@ -112,6 +115,9 @@ runBenchmark('sync.pull', async () => {
       rows_per_s: Math.round(perS),
       bare_rows_per_s: Math.round(barePerS),
       ratio: round(perS / barePerS, 3),
+      // The station's own CPU time (its thread, the checkpoint worker, gunzip): what it costs
+      // whatever the cloud's pace on the same two cores.
+      station_cpu_us_per_row: round((cpu.user + cpu.system) / N, 2),
       p99_stall_ms: round(percentile(sorted, 99), 1),
       max_stall_ms: round(sorted[sorted.length - 1] ?? 0, 0),
     };

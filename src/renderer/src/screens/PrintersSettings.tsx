@@ -252,7 +252,7 @@ function Printers({
           aria-describedby="zpl-font-hint"
           onChange={(e) => setZpl({ ...zpl, font: e.target.value.toUpperCase().trim() })}
         />
-        <span id="zpl-font-hint" className="hint">
+        <span id="zpl-font-hint" className="hint hint-line">
           {t('printing.settings.zplFontHint')}
         </span>
         <button type="submit" className="button-primary" disabled={zpl.name === '' || zpl.host === ''}>
