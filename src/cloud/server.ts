@@ -19,6 +19,7 @@ import { badRequest, describeIssues, HttpError } from './errors';
 import { ChainCheck } from './services/chain';
 import { Feed } from './services/feed';
 import { Files } from './services/files';
+import { nextCursor, PagesAhead, type PageKey, type ReadyPage } from './services/pages-ahead';
 import { receiptOf } from './services/receipts';
 import { Records } from './services/records';
 import { Tenants, type CompanyAuth, type StationAuth } from './services/tenants';
@@ -52,6 +53,9 @@ export type Cloud = {
   newEpoch(): Promise<string>;
 };
 
+/** Pages of at least this many rows get the next one read ahead (`PagesAhead`). */
+const PAGE_AHEAD_MIN_ROWS = 1000;
+
 const pageQuery = z.strictObject({
   cursor: z.string().max(120).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.pageRows).default(1000),
@@ -76,6 +80,7 @@ export function buildCloud(options: CloudOptions): Cloud {
   const feed = new Feed(store);
   const chain = new ChainCheck(store);
   const files = new Files(store);
+  const pagesAhead = new PagesAhead();
 
   const app = Fastify<Server, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: log,
@@ -173,14 +178,16 @@ export function buildCloud(options: CloudOptions): Cloud {
     if (!parsed.success) throw badRequest(`Invalid ${what} — ${describeIssues(parsed.error.issues)}`);
     return parsed.data;
   };
-  const sendJson = async (request: FastifyRequest, reply: FastifyReply, json: string): Promise<FastifyReply> => {
+  const acceptsGzip = (request: FastifyRequest): boolean => /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+  const encode = async (json: string, gzip: boolean): Promise<{ body: Buffer | string; gzip: boolean }> =>
+    // Level 1: the pages are large and the CPU is shared; most of gzip's gain comes at once.
+    gzip && json.length > 1024
+      ? { body: await gzipAsync(json, { level: 1 }), gzip: true }
+      : { body: json, gzip: false };
+  const sendBody = (reply: FastifyReply, encoded: { body: Buffer | string; gzip: boolean }): FastifyReply => {
     reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store');
-    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '') && json.length > 1024) {
-      // Level 1: the pages are large and the CPU is shared; most of gzip's gain comes at once.
-      const body = await gzipAsync(json, { level: 1 });
-      return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(body);
-    }
-    return reply.send(json);
+    if (encoded.gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
+    return reply.send(encoded.body);
   };
 
   // A load balancer's check: 503 (not a 500 with a stack in the log) while the database does not answer.
@@ -224,8 +231,26 @@ export function buildCloud(options: CloudOptions): Cloud {
     const auth = await station(request);
     const { stream } = parse(z.strictObject({ stream: streamNameSchema }), request.params, 'stream');
     const query = parse(pageQuery, request.query, 'query');
-    const json = await records.pull(auth, stream, query.cursor ?? null, query.limit);
-    return sendJson(request, reply, json);
+    const key: PageKey = { stream, cursor: query.cursor ?? null, limit: query.limit, gzip: acceptsGzip(request) };
+    const make = (k: PageKey) => async (): Promise<ReadyPage> => {
+      const json = await records.pull(auth, k.stream, k.cursor, k.limit);
+      return { ...(await encode(json, k.gzip)), next: nextCursor(json) };
+    };
+    const ahead = pagesAhead.take(auth.stationId, key);
+    let page: ReadyPage;
+    try {
+      page = await (ahead ?? make(key)());
+    } catch (error) {
+      if (!ahead) throw error;
+      page = await make(key)();
+    }
+    // A station that gets a full page asks for the next one at once: read it meanwhile. Only for
+    // pages of a download's size; small pages are live updates, sized afresh each time.
+    if (page.next !== null && key.limit >= PAGE_AHEAD_MIN_ROWS) {
+      const next = { ...key, cursor: page.next };
+      pagesAhead.start(auth.stationId, next, make(next));
+    }
+    return sendBody(reply, page);
   });
   app.head('/v1/files/:sha256', async (request, reply) => {
     const auth = await station(request);
