@@ -173,7 +173,7 @@ export function buildCloud(options: CloudOptions): Cloud {
     if (!parsed.success) throw badRequest(`Invalid ${what} — ${describeIssues(parsed.error.issues)}`);
     return parsed.data;
   };
-  const sendJson = async (request: FastifyRequest, reply: FastifyReply, json: string): Promise<FastifyReply> => {
+  const sendJson = async (request: FastifyRequest, reply: FastifyReply, json: Buffer): Promise<FastifyReply> => {
     reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store');
     if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '') && json.length > 1024) {
       // Level 1: the pages are large and the CPU is shared; most of gzip's gain comes at once.
