@@ -21,6 +21,21 @@ export function pgStore(connectionString: string, options: { max?: number } = {}
       const result = await client.query<R>(text, params as unknown[]);
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
+    async each<R extends Row = Row>(
+      text: string,
+      params: readonly unknown[],
+      onRow: (row: R) => void,
+    ): Promise<number> {
+      if (client instanceof pg.Pool) {
+        const connection = await client.connect();
+        try {
+          return await each(connection, text, params, onRow);
+        } finally {
+          connection.release();
+        }
+      }
+      return each(client, text, params, onRow);
+    },
   });
   return {
     kind: 'pg',
@@ -46,4 +61,35 @@ export function pgStore(connectionString: string, options: { max?: number } = {}
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * A query whose rows go to `onRow` one by one as they are parsed: a `pg.Query` with a `row`
+ * listener and no callback does not collect them.
+ */
+function each<R extends Row>(
+  client: pg.PoolClient,
+  text: string,
+  params: readonly unknown[],
+  onRow: (row: R) => void,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // The client gives a submitted query its own type parsers (int8 as a number), as for `query`.
+    const query = new pg.Query<R>({ text, values: params as unknown[] });
+    let count = 0;
+    let failure: { error: unknown } | null = null;
+    query.on('row', (row: R) => {
+      if (failure) return;
+      try {
+        onRow(row);
+        count++;
+      } catch (error) {
+        // Thrown into pg's parser it would break the connection; the query runs to its end instead.
+        failure = { error };
+      }
+    });
+    query.on('error', reject);
+    query.on('end', () => (failure ? reject(failure.error as Error) : resolve(count)));
+    void client.query(query);
+  });
 }

@@ -33,13 +33,28 @@ export async function pgliteStore(dataDir: string | null): Promise<Store> {
     const result = await q.query<R>(text, params as unknown[]);
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
   };
+  // One connection, no streaming: the rows are read whole and then handed over one by one.
+  const each = async <R extends Row = Row>(
+    q: { query: PGlite['query']; exec: PGlite['exec'] },
+    text: string,
+    params: readonly unknown[],
+    onRow: (row: R) => void,
+  ): Promise<number> => {
+    const { rows } = await query<R>(q, text, params);
+    for (const row of rows) onRow(row);
+    return rows.length;
+  };
   return {
     kind: 'pglite',
     query: (text, params) => exclusive(() => query(db, text, params)),
+    each: (text, params, onRow) => exclusive(() => each(db, text, params, onRow)),
     tx: (fn, options) =>
       exclusive(async () => {
         await db.query(beginStatement(options));
-        const inner: Queryable = { query: (text, params) => query(db, text, params) };
+        const inner: Queryable = {
+          query: (text, params) => query(db, text, params),
+          each: (text, params, onRow) => each(db, text, params, onRow),
+        };
         try {
           const result = await fn(inner);
           await db.query('COMMIT');

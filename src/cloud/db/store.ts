@@ -13,6 +13,13 @@ export type QueryResult<R extends Row = Row> = { rows: R[]; rowCount: number };
 
 export type Queryable = {
   query<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Runs a query and hands each row to `onRow` as it arrives, without keeping the rows: a large
+   * result (a 5000-row download page) is never held whole in memory, so its rows die young instead
+   * of being copied by the garbage collector. Resolves to the number of rows; if `onRow` throws,
+   * the rest of the rows are skipped and the promise rejects with that error.
+   */
+  each<R extends Row = Row>(text: string, params: readonly unknown[], onRow: (row: R) => void): Promise<number>;
 };
 
 export type TxOptions = {

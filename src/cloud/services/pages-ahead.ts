@@ -1,7 +1,7 @@
 import type { StreamName } from '#shared/sync/records';
 
 /** A page's answer ready to send: its body as the station asked for it, and the cursor after it. */
-export type ReadyPage = { body: Buffer | string; gzip: boolean; next: string | null };
+export type ReadyPage = { body: Buffer; gzip: boolean; next: string | null };
 
 /** Which page: a station asks again for exactly this when it goes on. */
 export type PageKey = { stream: StreamName; cursor: string | null; limit: number; gzip: boolean };

@@ -10,12 +10,12 @@ import {
   type RecordKind,
   type StreamName,
 } from '#shared/sync/records';
-import type { PullResponse } from '#shared/sync/protocol';
 import { canonicalJson } from '#shared/util/canonical-json';
 import { hashPin } from '../auth';
 import { sqlState, type Queryable, type Store } from '../db/store';
 import { badRequest, conflict, describeIssues, HttpError, notFound } from '../errors';
 import { checkCursor, formatCursor, parseCursor, ZERO_XID, type Cursor } from './cursor';
+import { PageWriter, type PageRow } from './page';
 import type { StationAuth } from './tenants';
 
 /** Lines of one NDJSON import; more is a 413 (split the file). */
@@ -180,44 +180,54 @@ export class Records {
   }
 
   /**
-   * One page of a stream for a station. Read in one REPEATABLE READ snapshot: the rows, the
-   * snapshot's xmin (the commit-safe bound), and the stream's checksum, so that "up to date" and
-   * the checksum describe exactly the state the station holds after this page.
+   * One page of a stream for a station, as the UTF-8 bytes of its JSON text (`PageWriter`). Read in
+   * one REPEATABLE READ snapshot: the rows, the snapshot's xmin (the commit-safe bound), and the
+   * stream's checksum, so that "up to date" and the checksum describe exactly the state the station
+   * holds after this page.
    */
-  async pull(station: StationAuth, stream: StreamName, cursorText: string | null, limit: number): Promise<string> {
+  async pull(station: StationAuth, stream: StreamName, cursorText: string | null, limit: number): Promise<Buffer> {
     const cursor = cursorText === null ? null : parseCursor(cursorText);
     const page = await this.#store.tx(
       async (q) => {
-        const snapshot = await q.query<{ xmin: string; xmax: string; epoch: string }>(
+        // The statement that takes the snapshot reads the stream's stats in it: one round trip.
+        const head = await q.query<{
+          xmin: string;
+          xmax: string;
+          epoch: string;
+          rows: number | null;
+          checksum: number | null;
+          horizon: string | null;
+        }>(
           `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
-                  (SELECT value FROM server_meta WHERE key = 'epoch') AS epoch`,
-        );
-        const { xmin, xmax, epoch } = snapshot.rows[0]!;
-        const statsRows = await q.query<{ rows: number; checksum: number; horizon: string }>(
-          'SELECT rows, checksum, horizon::text AS horizon FROM stream_stats WHERE company_id = $1 AND stream = $2',
+                  (SELECT value FROM server_meta WHERE key = 'epoch') AS epoch,
+                  s.rows, s.checksum, s.horizon::text AS horizon
+             FROM (VALUES (1)) AS one (x) LEFT JOIN stream_stats s ON s.company_id = $1 AND s.stream = $2`,
           [station.companyId, stream],
         );
-        const stats = statsRows.rows[0] ?? { rows: 0, checksum: 0, horizon: ZERO_XID };
+        const { xmin, xmax, epoch, ...found } = head.rows[0]!;
+        const stats =
+          found.horizon === null
+            ? { rows: 0, checksum: 0, horizon: ZERO_XID }
+            : { rows: Number(found.rows), checksum: Number(found.checksum), horizon: found.horizon };
         if (cursor) checkCursor(cursor, epoch, xmax, stats.horizon);
         const from: Cursor = cursor ?? { epoch, xid: ZERO_XID, n: 0 };
-        const rows = await q.query<{
-          kind: string;
-          id: string;
-          body: string | null;
-          hash: number;
-          deleted: boolean;
-          xid: string;
-          n: number;
-        }>(
+        // Each row goes into the page as it arrives; only the last one's place is kept, for the cursor.
+        const writer = new PageWriter();
+        const last = { xid: from.xid, n: from.n };
+        await q.each<PageRow & { xid: string; n: number }>(
           `SELECT kind, id, body, hash, deleted, xid::text AS xid, n FROM records
             WHERE company_id = $1 AND stream = $2 AND (xid, n) > ($3::xid8, $4::bigint) AND xid < $5::xid8
             ORDER BY records.xid, records.n LIMIT $6`,
           [station.companyId, stream, from.xid, from.n, xmin, limit],
+          (row) => {
+            writer.add(row);
+            last.xid = row.xid;
+            last.n = Number(row.n);
+          },
         );
-        const more = rows.rows.length === limit;
-        const last = rows.rows[rows.rows.length - 1];
+        const more = writer.rows === limit;
         let next: Cursor;
-        if (more && last) next = { epoch, xid: last.xid, n: Number(last.n) };
+        if (more) next = { epoch, ...last };
         else if (BigInt(from.xid) >= BigInt(xmin)) next = { ...from, epoch };
         else next = { epoch, xid: xmin, n: 0 };
         let upToDate = false;
@@ -228,26 +238,18 @@ export class Records {
           );
           upToDate = held.rows.length === 0;
         }
-        return { rows: rows.rows, next, more, upToDate, stats, fresh: cursor === null };
+        return { writer, next, more, upToDate, stats, fresh: cursor === null };
       },
       { isolation: 'repeatable read', readOnly: true },
     );
-    // Documents are stored as canonical JSON text: spliced in as they are, not parsed and re-encoded.
-    // The rows come last, one to a line (canonical JSON holds no line break): still one JSON
-    // document, which a station can also read row by row, a chunk at a time (docs/sync-protocol.md).
-    const rows = page.rows.map((row) =>
-      row.deleted || row.body === null
-        ? `["del",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},0,null]`
-        : `["put",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},${Number(row.hash)},${row.body}]`,
-    );
-    const checksum: PullResponse['checksum'] = page.upToDate
-      ? { rows: Number(page.stats.rows), sum: Number(page.stats.checksum) }
-      : null;
-    return (
-      `{"stream":${JSON.stringify(stream)},"cursor":${JSON.stringify(formatCursor(page.next))},` +
-      `"more":${page.more},"upToDate":${page.upToDate},"checksum":${JSON.stringify(checksum)},` +
-      `"total":${page.fresh ? Number(page.stats.rows) : 'null'},"rows":[${rows.map((row) => `\n${row}`).join(',')}\n]}`
-    );
+    return page.writer.finish({
+      stream,
+      cursor: formatCursor(page.next),
+      more: page.more,
+      upToDate: page.upToDate,
+      checksum: page.upToDate ? { rows: page.stats.rows, sum: page.stats.checksum } : null,
+      total: page.fresh ? page.stats.rows : null,
+    });
   }
 
   /**

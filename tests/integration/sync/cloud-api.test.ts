@@ -4,10 +4,12 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type UploadEvent } from '#shared/sync/protocol';
 import { eventHash } from '../../../src/core/events/chain';
+import type { PageHead, PageRow } from '../../../src/cloud/services/page';
 import { splitPage } from '../../../src/core/sync/client';
 import { startCloudOn, type CloudFixture, type Tenant } from '../../support/cloud';
 import { DEMO, openCore } from '../../support/core-fixture';
 import { GRADED_V1 } from '../../support/event-payloads';
+import { pageValue, stringPage } from '../../support/page-reference';
 import type { Postgres } from '../../support/postgres';
 import { referenceData, syntheticProduct } from '../../support/reference-data';
 import { FAST_SYNC, importAll, waitFor } from '../../support/sync';
@@ -333,6 +335,50 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
       expect(seen.filter((id) => id.startsWith('prod-syn-'))).toEqual(
         [0, 1, 2, 3, 4, 5].map((i) => `prod-syn-${String(i).padStart(7, '0')}`),
       );
+    }, 120_000);
+
+    it('writes each page byte for byte as the string-built page did: tombstones, non-ASCII, quotes; gzip or not', async () => {
+      const tenant = await cloud.newTenant(`Bytes ${storeKind}`);
+      const station = await enrol(tenant);
+      const odd = 'Dé "quoted" \\ back — 😀 \u2028 ñ';
+      expect((await cloud.upsert('brands', [{ id: 'brand-"q"\\é😀', name: odd }], tenant)).status).toBe(200);
+      const products = [0, 1, 2, 3, 4].map((i) => syntheticProduct(i, { name: `${odd} ${i} ${'é'.repeat(300)}` }));
+      expect((await cloud.upsert('products', products, tenant)).status).toBe(200);
+      expect((await cloud.remove('products', [products[1]!['id'] as string], tenant)).status).toBe(200);
+      // The rows as stored, in the order pages serve them.
+      const { rows: stored } = await cloud.store.query<PageRow>(
+        `SELECT kind, id, body, hash, deleted FROM records WHERE company_id = $1 AND stream = 'catalog' ORDER BY xid, n`,
+        [tenant.companyId],
+      );
+      expect(stored).toHaveLength(6);
+      expect(stored.filter((row) => row.deleted)).toHaveLength(1);
+      for (const encoding of ['gzip', 'identity']) {
+        let cursor: string | null = null;
+        let served = 0;
+        for (let page = 0; page < 10; page++) {
+          const response = await fetch(
+            `${cloud.url}/v1/sync/streams/catalog?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+            { headers: { authorization: `Bearer ${station.token}`, 'accept-encoding': encoding } },
+          );
+          expect(response.status).toBe(200);
+          const text = await response.text();
+          expect(response.headers.get('content-encoding')).toBe(
+            encoding === 'gzip' && Buffer.byteLength(text) > 1024 ? 'gzip' : null,
+          );
+          const { rows, ...head } = JSON.parse(text) as PageHead & { rows: unknown[] };
+          const expected = stored.slice(served, served + rows.length);
+          expect(text).toBe(stringPage(head, expected));
+          expect(JSON.parse(text)).toEqual(pageValue(head, expected));
+          // The station reads it row by row, one line each.
+          const split = splitPage(Buffer.from(text));
+          expect(split?.length).toBe(rows.length);
+          expect(rows.map((_, i) => JSON.parse(split!.line(i)) as unknown)).toEqual(rows);
+          served += rows.length;
+          cursor = head.cursor;
+          if (!head.more) break;
+        }
+        expect(served).toBe(stored.length);
+      }
     }, 120_000);
   });
 

@@ -62,6 +62,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 const noStore: Store = {
   kind: 'pglite',
   query: () => Promise.reject(new Error('no database in this test')),
+  each: () => Promise.reject(new Error('no database in this test')),
   tx: () => Promise.reject(new Error('no database in this test')),
   close: () => Promise.resolve(),
 };
