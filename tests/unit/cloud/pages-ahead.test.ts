@@ -8,7 +8,8 @@ const key = (cursor: string | null, overrides: Partial<PageKey> = {}): PageKey =
   gzip: true,
   ...overrides,
 });
-const ready = (next: string | null): Promise<ReadyPage> => Promise.resolve({ body: Buffer.from('page'), gzip: false, next });
+const ready = (next: string | null): Promise<ReadyPage> =>
+  Promise.resolve({ body: Buffer.from('page'), gzip: false, next });
 
 describe('pages read ahead', () => {
   it('serves a page made ahead once, and only for the very request it was made for', async () => {
