@@ -103,6 +103,10 @@ export class Downloader {
       const next: StreamState = staging ? { ...st, stageCursor: page.cursor } : { ...st, cursor: page.cursor };
       pending = page.more ? this.#fetch(client, name, next, signal) : null;
       pending?.catch(() => undefined);
+      // The page arrived (and was split) in the loop's poll phase: calls waiting meanwhile go
+      // first, not after its first write too.
+      await this.#deps.yieldToLoop();
+      signal.throwIfAborted();
 
       // A staging page is big (fewer round trips) and written in short transactions, yielding
       // between them — each chunk's rows parsed as it is written; the last one saves the stage

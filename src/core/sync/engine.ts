@@ -8,6 +8,7 @@ import type { EventLog } from '../events/log';
 import type { PhotoStore } from '../photos';
 import { BenchError } from '../util/errors';
 import type { Logger } from '../util/log';
+import { yieldToLoop } from '../util/yield-to-loop';
 import { ReferenceApplier } from './apply';
 import { SyncClient, SyncHttpError } from './client';
 import { ChecksumMismatchError, Downloader } from './download';
@@ -172,7 +173,6 @@ export class SyncEngine {
     this.#state = syncState(deps.db);
     this.#applier = new ReferenceApplier(deps.db);
     const faults = deps.faults ?? {};
-    const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     this.#uploader = new Uploader({
       db: deps.db,
       state: this.#state,
