@@ -412,25 +412,16 @@ function hasSyncedRows(db: Db, table: string): boolean {
 /**
  * Exchanges the names of live tables and their staging twins, in the caller's transaction: the
  * live names then hold the staged rows, the staging names the former live ones. Foreign keys
- * follow the renames (each table keeps pointing at its own twin set). Indexes follow their tables,
- * so each side's explicit indexes are made again under their own names — the one step that
- * reads the rows (building an index by sorting).
+ * follow the renames (each table keeps pointing at its own twin set), and so do indexes — which is
+ * why the twins' explicit indexes have names that name no table (migration 0240): nothing reads
+ * the rows here.
  */
 function exchangeTables(db: Db, pairs: ReadonlyArray<readonly [live: string, stage: string]>): void {
-  const tables = pairs.flat();
-  const indexes = db
-    .prepare<string[], { name: string; sql: string }>(
-      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-        AND tbl_name IN (${tables.map(() => '?').join(', ')})`,
-    )
-    .all(...tables);
-  for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
   for (const [live, stage] of pairs) {
     db.exec(`ALTER TABLE "${live}" RENAME TO "${live}__exchange"`);
     db.exec(`ALTER TABLE "${stage}" RENAME TO "${live}"`);
     db.exec(`ALTER TABLE "${live}__exchange" RENAME TO "${stage}"`);
   }
-  for (const index of indexes) db.exec(index.sql);
 }
 
 /** Stages a document's row if it is not staged yet; false when it is (it must be replaced). */

@@ -63,10 +63,24 @@ describe('the catalog stage is the live tables’ twin, exchanged on a first dow
       'sqlite_autoindex_sync_stage_products_1',
       'sqlite_autoindex_sync_stage_products_2',
     ]);
-    expect(indexes(db, 'sync_stage_product_barcodes')).toEqual(['sync_stage_product_barcodes_product']);
+    expect(indexes(db, 'sync_stage_product_barcodes')).toEqual(['catalog_barcode_owner_2']);
+    expect(indexes(db, 'product_barcodes')).toEqual(['catalog_barcode_owner_1']);
   });
 
-  it('swaps a first download in by name: the rows live, the stage empty and usable, every index named for its table', () => {
+  it('names no table in the twins’ own indexes, which follow their tables through an exchange', () => {
+    const db = open();
+    const twins = ['products', 'sync_stage_products', 'product_barcodes', 'sync_stage_product_barcodes'];
+    const explicit = db
+      .prepare<[], { name: string; tbl_name: string }>(
+        `SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+          AND tbl_name IN ('products', 'sync_stage_products', 'product_barcodes', 'sync_stage_product_barcodes')`,
+      )
+      .all();
+    expect(explicit.length).toBeGreaterThan(0);
+    for (const index of explicit) for (const table of twins) expect(index.name).not.toContain(table);
+  });
+
+  it('swaps a first download in by name: the rows live with the staged indexes, the stage empty and usable', () => {
     const db = open();
     const applier = new ReferenceApplier(db);
     // A demo's seed: live rows that never came from the cloud (no hash) go with the first download.
@@ -80,10 +94,13 @@ describe('the catalog stage is the live tables’ twin, exchanged on a first dow
     inSyncTransaction(db, () => applier.applyStage('catalog', rows));
     const staged = inSyncTransaction(db, () => applier.stageChecksum('catalog'));
     const stagedRoot = rootPage(db, 'sync_stage_products');
+    const stagedIndexRoot = rootPage(db, 'catalog_barcode_owner_2');
     const swapped = inSyncTransaction(db, () => applier.swap('catalog'));
 
-    // Exchanged, not copied: the live name now holds the B-tree that was staged.
+    // Exchanged, not copied: the live name now holds the B-tree that was staged, and the live
+    // barcodes the staged index, not one built again.
     expect(rootPage(db, 'products')).toBe(stagedRoot);
+    expect(rootPage(db, 'catalog_barcode_owner_2')).toBe(stagedIndexRoot);
 
     expect(swapped.checksum).toEqual(staged);
     expect(count(db, 'products')).toBe(300);
@@ -91,8 +108,8 @@ describe('the catalog stage is the live tables’ twin, exchanged on a first dow
     expect(db.prepare("SELECT 1 FROM products WHERE id = 'seeded'").get()).toBeUndefined();
     expect(count(db, 'sync_stage_products')).toBe(0);
     expect(count(db, 'sync_stage_product_barcodes')).toBe(0);
-    expect(indexes(db, 'product_barcodes')).toEqual(['product_barcodes_product']);
-    expect(indexes(db, 'sync_stage_product_barcodes')).toEqual(['sync_stage_product_barcodes_product']);
+    expect(indexes(db, 'product_barcodes')).toEqual(['catalog_barcode_owner_2']);
+    expect(indexes(db, 'sync_stage_product_barcodes')).toEqual(['catalog_barcode_owner_1']);
     expect(shape(db, 'sync_stage_products')).toBe(shape(db, 'products'));
     expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name = 'product_barcodes'").pluck().get()).toMatch(
       /REFERENCES "?products"? \(id\)/,
@@ -103,7 +120,7 @@ describe('the catalog stage is the live tables’ twin, exchanged on a first dow
     const plan = db
       .prepare("EXPLAIN QUERY PLAN SELECT code FROM product_barcodes WHERE product_id = 'prod-syn-0000001'")
       .all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' ')).toContain('product_barcodes_product');
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX catalog_barcode_owner_2\b/);
 
     // The next download (the live rows came from the cloud now) goes through the staging tables
     // again and is merged, not exchanged: one product changed, one gone, one new.
