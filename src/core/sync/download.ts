@@ -103,8 +103,8 @@ export class Downloader {
       const next: StreamState = staging ? { ...st, stageCursor: page.cursor } : { ...st, cursor: page.cursor };
       pending = page.more ? this.#fetch(client, name, next, signal) : null;
       pending?.catch(() => undefined);
-      // The page arrived (and was split) in the loop's poll phase: calls waiting meanwhile go
-      // first, not after its first write too.
+      // The page arrived (and was split) in the loop's poll phase, or follows the last page's
+      // writes: calls waiting meanwhile go first.
       await this.#deps.yieldToLoop();
       signal.throwIfAborted();
 
@@ -217,11 +217,8 @@ export class Downloader {
         if (st.mismatches >= MISMATCH_LIMIT) throw new ChecksumMismatchError(name, st.mismatches);
         pending = this.#fetch(client, name, st, signal);
       }
-      if (pending) {
-        await this.#deps.yieldToLoop();
-        signal.throwIfAborted();
-        continue;
-      }
+      // The next page yields to the loop once it is here, before its first write.
+      if (pending) continue;
       // The last page: up to date, or held back by a transaction still running in the cloud.
       return !page.upToDate;
     }
