@@ -1,6 +1,6 @@
 import { classifyScan, describeReading, type Classification } from '#shared/barcode/classify';
 import type { Command } from '#shared/barcode/commands';
-import { DEFAULT_BARCODE_PATTERNS } from '#shared/barcode/patterns';
+import { DEFAULT_BARCODE_PATTERNS, type PatternKind } from '#shared/barcode/patterns';
 import type { ScanInput, Verdict } from '#shared/contract/scan';
 import { roleMayOpen, type Bench } from '#shared/domain/roles';
 import type { Db } from '../db/connection';
@@ -20,6 +20,22 @@ export type ScanDeps = {
   policies?: PolicyStore;
   /** For the century of two-digit GS1 dates. */
   clock?: () => number;
+};
+
+type LookupTable = 'product' | 'order' | 'rma';
+
+/**
+ * Where a code is looked up, in order, by the label pattern it matches (`other`: none, or a badge
+ * or bin pattern). A product barcode wins over an order or RMA number unless the code looks like
+ * the company's own order, tote or RMA label.
+ */
+const LOOKUP_ORDER: Record<PatternKind | 'other', readonly LookupTable[]> = {
+  rma: ['rma', 'product', 'order'],
+  order: ['order', 'product', 'rma'],
+  tote: ['order', 'product', 'rma'],
+  badge: ['product', 'order', 'rma'],
+  bin: ['product', 'order', 'rma'],
+  other: ['product', 'order', 'rma'],
 };
 
 /** A command answered the same at every bench (PRINT, REPRINT). */
@@ -299,9 +315,24 @@ export class ScanService {
       default:
         keys = [data];
     }
+    // A code shaped like one of the company's own labels is looked up as that label first: an RMA
+    // number opening a return is not first searched for among a million product barcodes and the
+    // orders (each probe of a big index that misses costs as much as one that finds).
+    const order = LOOKUP_ORDER[shape.kind === 'pattern' ? shape.pattern : 'other'];
     for (const key of new Set(keys)) {
-      const product = this.#catalog.productByBarcode(key);
-      if (product) {
+      for (const table of order) {
+        const found = this.#lookUp(table, key, gs1);
+        if (found) return found;
+      }
+    }
+    return { kind: 'unknown', reading };
+  }
+
+  #lookUp(table: LookupTable, key: string, gs1: Gs1Attributes | undefined): Classified | null {
+    switch (table) {
+      case 'product': {
+        const product = this.#catalog.productByBarcode(key);
+        if (!product) return null;
         return {
           kind: 'product',
           subject: product.id,
@@ -309,20 +340,21 @@ export class ScanService {
           ...(gs1 ? { gs1 } : {}),
         };
       }
-      const order = this.#catalog.order(key);
-      if (order) {
+      case 'order': {
+        const order = this.#catalog.order(key);
+        if (!order) return null;
         return {
           kind: 'order',
           subject: order.id,
           params: { number: order.number, status: order.status, lines: order.lines },
         };
       }
-      const rma = this.#catalog.rma(key);
-      if (rma) {
+      case 'rma': {
+        const rma = this.#catalog.rma(key);
+        if (!rma) return null;
         return { kind: 'rma', subject: rma.id, params: { number: rma.number, status: rma.status, lines: rma.lines } };
       }
     }
-    return { kind: 'unknown', reading };
   }
 
   #record(

@@ -1,7 +1,10 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeScan } from '../../../src/core/workflows/scan';
 import { DEMO, openCore, type CoreFixture } from '../../support/core-fixture';
 import { inspectStation } from '../../support/db';
+import { tempDir } from '../../support/paths';
 
 let fixture: CoreFixture | undefined;
 afterEach(() => {
@@ -94,6 +97,50 @@ describe('scan.submit', () => {
       n: cases.length,
     });
     check.close();
+  });
+
+  it("looks a code shaped like the company's own label up as that label first, and everything else as a product first", async () => {
+    const temp = tempDir();
+    try {
+      openCore({ dataDir: temp.dir }).core.close();
+      // Codes held twice: as a product's barcode and as an RMA or order number.
+      const db = new Database(join(temp.dir, 'station.db'));
+      const brand = db.prepare<[], { brand_id: string }>('SELECT brand_id FROM orders LIMIT 1').get()!.brand_id;
+      const product = db.prepare(
+        `INSERT INTO products (id, sku, brand_id, name, category, weight_g, price_cents, currency, return_window_days)
+         VALUES (?, ?, ?, ?, 'apparel', 100, 1000, 'EUR', 30)`,
+      );
+      const barcode = db.prepare(`INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, 'code128')`);
+      const order = db.prepare(
+        `INSERT INTO orders (id, number, brand_id, status, placed_at, ship_to) VALUES (?, ?, ?, 'shipped', 0, '{}')`,
+      );
+      for (const [id, code] of [
+        ['p-rma', 'RMA-30001'], // the demo's RMA number, RMA pattern
+        ['p-order', 'NW10001'], // the demo's order number, order pattern
+        ['p-plain', 'XO-777'], // an order number of no pattern
+        ['p-only', 'RMA-99999'], // RMA pattern, no such RMA
+      ] as const) {
+        product.run(id, `SKU-${id}`, brand, `Product ${id}`);
+        barcode.run(code, id);
+      }
+      order.run('o-plain', 'XO-777', brand);
+      db.close();
+
+      fixture = openCore({ dataDir: temp.dir });
+      await fixture.ok('auth.login', { badge: DEMO.returns.badge, pin: DEMO.returns.pin });
+      const read = async (code: string) => {
+        const verdict = await fixture!.ok('scan.submit', { code, source: 'wedge' });
+        return { kind: verdict.kind, params: verdict.params };
+      };
+      expect(await read('RMA-30001')).toMatchObject({ kind: 'rma', params: { number: 'RMA-30001' } });
+      expect(await read('NW10001')).toMatchObject({ kind: 'order', params: { number: 'NW10001' } });
+      expect(await read('XO-777')).toMatchObject({ kind: 'product', params: { sku: 'SKU-p-plain' } });
+      expect(await read('RMA-99999')).toMatchObject({ kind: 'product', params: { sku: 'SKU-p-only' } });
+    } finally {
+      fixture?.close();
+      fixture = undefined;
+      temp.remove();
+    }
   });
 
   it('drives the bench by command barcodes, within the role', async () => {

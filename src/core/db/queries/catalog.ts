@@ -3,7 +3,7 @@ import type { Db } from '../connection';
 
 export type ProductSummary = { id: string; sku: string; name: string; category: string; brand: string };
 export type OrderSummary = { id: string; number: string; status: string; lines: number; brand: string };
-export type RmaSummary = { id: string; number: string; status: string; orderNumber: string | null; lines: number };
+export type RmaSummary = { id: string; number: string; status: string; lines: number };
 
 /**
  * The key a barcode is stored and looked up under: GTINs (UPC-A, EAN-13, EAN-8, GTIN-14) in
@@ -33,9 +33,8 @@ export function catalogQueries(db: Db) {
       FROM orders o LEFT JOIN brands b ON b.id = o.brand_id`;
   const orderByNumber = db.prepare<[string], OrderSummary>(`${orderSelect} WHERE o.number = ?`);
   const orderByTote = db.prepare<[string], OrderSummary>(`${orderSelect} WHERE o.tote = ?`);
-  const rmaSelect = `SELECT r.id, r.number, r.status, o.number AS orderNumber,
-      (SELECT count(*) FROM rma_lines l WHERE l.rma_id = r.id) AS lines
-      FROM rmas r LEFT JOIN orders o ON o.id = r.order_id`;
+  const rmaSelect = `SELECT r.id, r.number, r.status, (SELECT count(*) FROM rma_lines l WHERE l.rma_id = r.id) AS lines
+      FROM rmas r`;
   const rmaByNumber = db.prepare<[string], RmaSummary>(`${rmaSelect} WHERE r.number = ?`);
   const rmaByTracking = db.prepare<[string], RmaSummary>(`${rmaSelect} WHERE r.return_tracking = ?`);
 
