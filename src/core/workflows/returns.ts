@@ -85,6 +85,8 @@ export class ReturnsService {
   readonly #q: ReturnsQueries;
   /** Cases whose view the bench is still to be told of, oldest change first (see `#changed`). */
   readonly #unpushed = new Set<string>();
+  /** The RMA lines read during the scan in progress (`#rmaLines`); null between scans. */
+  #linesOfScan: Map<string, RmaLine[]> | null = null;
 
   constructor(deps: ReturnsDeps) {
     this.#deps = deps;
@@ -97,7 +99,33 @@ export class ReturnsService {
   }
 
   /** Reads a scan made at the returns bench. */
-  scan({ active, code, classified }: ScanContext): Verdict | null {
+  scan(context: ScanContext): Verdict | null {
+    this.#linesOfScan = new Map();
+    try {
+      return this.#scan(context);
+    } finally {
+      this.#linesOfScan = null;
+    }
+  }
+
+  /**
+   * An RMA's lines, read once per scan: a scan needs them up to three times (closing a case: the
+   * missing items, the refund, the case's view), each a join over the RMA's lines and their
+   * products, and nothing a scan does changes them (they are the OMS's, brought by sync, which
+   * never runs inside a scan).
+   */
+  #rmaLines(rmaId: string): RmaLine[] {
+    const memo = this.#linesOfScan;
+    if (!memo) return this.#q.rmaLines(rmaId);
+    let lines = memo.get(rmaId);
+    if (!lines) {
+      lines = this.#q.rmaLines(rmaId);
+      memo.set(rmaId, lines);
+    }
+    return lines;
+  }
+
+  #scan({ active, code, classified }: ScanContext): Verdict | null {
     const open = this.#q.openAt(this.#deps.stationId);
     if (!open) return this.#scanWithoutCase(active, code, classified);
     if (classified.kind === 'command') return this.#command(active, open, classified.command, code);
@@ -381,7 +409,7 @@ export class ReturnsService {
       this.#changed(id);
       return bad('verdict.returns.duplicateReceipt', { number: rma.number }, code);
     }
-    const rmaLines = this.#q.rmaLines(rma.id);
+    const rmaLines = this.#rmaLines(rma.id);
     if (rma.order_id && this.#outsideWindow(rma.order_id, rmaLines))
       return info('verdict.returns.outsideWindow', { number: rma.number }, code);
     return good(
@@ -451,7 +479,7 @@ export class ReturnsService {
   #receive(active: ActiveSession, open: CaseRow, productId: string, code: string): Verdict {
     const product = this.#product(productId);
     const items = this.#q.items(open.id);
-    const rmaLines = open.rma_id ? this.#q.rmaLines(open.rma_id) : [];
+    const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
     const orderLines = open.order_id ? this.#q.orderLines(open.order_id) : [];
     const line = rmaLines.find(
       (l) => l.productId === productId && items.filter((i) => i.rma_line_no === l.lineNo).length < l.quantity,
@@ -788,7 +816,7 @@ export class ReturnsService {
     if (this.#approval(open)) return bad('verdict.returns.overridePending', {}, code);
     const unfinished = items.find((i) => i.status !== 'routed');
     if (unfinished) return bad('verdict.returns.gradeFirst', { sku: this.#product(unfinished.product_id).sku }, code);
-    const rmaLines = open.rma_id ? this.#q.rmaLines(open.rma_id) : [];
+    const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
     const missing = this.#expected(rmaLines, items).filter((l) => l.received < l.quantity);
     const now = this.#deps.clock();
     // The refund before any flag, for the rules that compare it with the order (refund anomaly).
@@ -909,7 +937,7 @@ export class ReturnsService {
     const policy = this.#deps.policies.one('refund');
     const order = this.#q.order(open.order_id);
     if (!policy || !order) return null;
-    const rmaLines = open.rma_id ? this.#q.rmaLines(open.rma_id) : [];
+    const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
     const refundable: RefundItem[] = items
       .filter((i) => i.match === 'matched' || (i.match === 'extra' && !open.rma_id))
       .map((i) => {
@@ -1059,7 +1087,7 @@ export class ReturnsService {
     const items = this.#q.items(row.id);
     const rma = row.rma_id ? this.#q.rma(row.rma_id) : null;
     const order = row.order_id ? this.#q.order(row.order_id) : null;
-    const rmaLines = rma ? this.#q.rmaLines(rma.id) : [];
+    const rmaLines = rma ? this.#rmaLines(rma.id) : [];
     const expected = this.#expected(rmaLines, items);
     const approval = row.approval ? (JSON.parse(row.approval) as Approval) : null;
     const itemViews = items.map((i) => this.#itemView(i));

@@ -330,6 +330,27 @@ describe('the returns bench', () => {
     expect((await fixture.ok('returns.current', {}))!.missing).toHaveLength(1);
   });
 
+  it("reads an RMA's lines afresh at each scan: a line the OMS adds while the case is open is missing at DONE", async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${qty(1)}`);
+    await atReturns(fixture);
+    await scan(fixture, target.number);
+    await scan(fixture, target.units[0]!.code);
+    await scan(fixture, 'CMD:GOOD');
+    // Sync brings the RMA again with one more line (written here as sync would, beside the core).
+    const db = new Database(join(fixture.dataDir, 'station.db'));
+    db.pragma('busy_timeout = 5000');
+    db.prepare(
+      `INSERT INTO rma_lines (rma_id, line_no, product_id, quantity, reason)
+       SELECT ?, 99, id, 1, 'changed_mind' FROM products WHERE id <> ? ORDER BY id LIMIT 1`,
+    ).run(target.id, target.units[0]!.productId);
+    db.close();
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({
+      message: 'verdict.returns.closedMissing',
+      params: { count: 1 },
+    });
+  });
+
   it('grades by answers, asks for the photos the rubric wants, and routes by the disposition rules', async () => {
     fixture = openCore();
     const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${allCategory('apparel')}`);
