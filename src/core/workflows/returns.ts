@@ -480,11 +480,12 @@ export class ReturnsService {
     const product = this.#product(productId);
     const items = this.#q.items(open.id);
     const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
-    const orderLines = open.order_id ? this.#q.orderLines(open.order_id) : [];
     const line = rmaLines.find(
       (l) => l.productId === productId && items.filter((i) => i.rma_line_no === l.lineNo).length < l.quantity,
     );
-    const inOrder = orderLines.some((l) => l.product_id === productId);
+    // The order's lines matter only for an item the RMA does not expect (extra, or a swap).
+    const inOrder =
+      !line && open.order_id !== null && this.#q.orderLines(open.order_id).some((l) => l.product_id === productId);
     // No RMA and no order (a quarantined parcel): nothing to compare with, so nothing is "wrong".
     const match: ItemRow['match'] = line
       ? 'matched'
