@@ -139,7 +139,7 @@ export class ReturnsService {
     const grading = items.find((i) => i.status === 'grading');
     if (classified.kind === 'product') {
       if (grading) return bad('verdict.returns.gradeFirst', { sku: this.#product(grading.product_id).sku }, code);
-      return this.#receive(active, open, classified.subject, code);
+      return this.#receive(active, open, items, classified.subject, code);
     }
     if (classified.kind === 'rma' || classified.kind === 'order') {
       const same =
@@ -288,7 +288,7 @@ export class ReturnsService {
   addItem(active: ActiveSession, productId: string): ReturnCaseView {
     const open = this.#requireOpen();
     if (!this.#q.product(productId)) throw new BenchError('NOT_FOUND', `No product ${productId}.`);
-    const result = this.#receive(active, open, productId, `search:${productId}`);
+    const result = this.#receive(active, open, this.#q.items(open.id), productId, `search:${productId}`);
     if (result.tone === 'bad') throw new BenchError('NOT_AVAILABLE', result.message, result.params);
     return this.#shown(open.id);
   }
@@ -476,9 +476,9 @@ export class ReturnsService {
     return id;
   }
 
-  #receive(active: ActiveSession, open: CaseRow, productId: string, code: string): Verdict {
+  /** An item scanned into the open case, whose items (read by this scan) are `items`. */
+  #receive(active: ActiveSession, open: CaseRow, items: ItemRow[], productId: string, code: string): Verdict {
     const product = this.#product(productId);
-    const items = this.#q.items(open.id);
     const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
     const line = rmaLines.find(
       (l) => l.productId === productId && items.filter((i) => i.rma_line_no === l.lineNo).length < l.quantity,
