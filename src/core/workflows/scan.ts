@@ -318,9 +318,9 @@ export class ScanService {
     // A code shaped like one of the company's own labels is looked up as that label first: an RMA
     // number opening a return is not first searched for among a million product barcodes and the
     // orders (each probe of a big index that misses costs as much as one that finds).
-    const order = LOOKUP_ORDER[shape.kind === 'pattern' ? shape.pattern : 'other'];
+    const tables = LOOKUP_ORDER[shape.kind === 'pattern' ? shape.pattern : 'other'];
     for (const key of new Set(keys)) {
-      for (const table of order) {
+      for (const table of tables) {
         const found = this.#lookUp(table, key, gs1);
         if (found) return found;
       }
