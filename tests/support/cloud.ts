@@ -140,7 +140,15 @@ export async function startCloudProcess(options: {
   const script = join(ROOT, 'out', 'main', 'cloud.js');
   if (!existsSync(script))
     throw new Error(`${script} is missing: run "npx electron-vite build" first (npm test does).`);
-  const args = [script, '--port', String(options.port ?? 0), '--admin-token', ADMIN_TOKEN];
+  const args = [
+    // Node flags for the cloud alone (profiling a benchmark: BENCH_CLOUD_NODE_ARGS="--cpu-prof").
+    ...(process.env.BENCH_CLOUD_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    script,
+    '--port',
+    String(options.port ?? 0),
+    '--admin-token',
+    ADMIN_TOKEN,
+  ];
   if (options.dataDir) args.push('--data-dir', options.dataDir);
   if (options.demo === false) args.push('--no-demo');
   const child = spawn(process.execPath, args, {

@@ -29,6 +29,17 @@ export const STREAM_KINDS: Readonly<Record<StreamName, RecordKind[]>> = {
 
 type Generation = 'live' | 'stage';
 
+/** A document to stage: its row's values (`sync_hash` last) and its children's. */
+type StagedDoc = { id: string; values: Value[]; children: Value[][] };
+
+const NO_CHILDREN: Value[][] = [];
+
+/** Rows (and children) a multi-row staging statement writes. */
+const STAGE_BATCH_ROWS = 50;
+
+/** Statements that stage `STAGE_BATCH_ROWS` rows, or children, at once. */
+type StageMany = { rows: Statement<Value[]>; children: Statement<Value[]> | null };
+
 type Statements = {
   hashOf: Statement<Value[], { sync_hash: number | null }>;
   del: Statement<Value[]>;
@@ -59,6 +70,7 @@ type Statements = {
 export class ReferenceApplier {
   readonly #db: Db;
   readonly #st = new Map<RecordKind, Statements>();
+  readonly #many = new Map<RecordKind, StageMany>();
   readonly #parked: {
     hash: Statement<[Generation, string, string, string], { hash: number }>;
     any: Statement<[Generation, string], { one: number }>;
@@ -157,26 +169,35 @@ export class ReferenceApplier {
     // download) replaces what was staged, parked or not; the first time — nearly every row of a
     // first download — there is nothing to replace, and nothing is looked up.
     let anyParked = this.#parked.any.get('stage', stream) !== undefined;
+    // Documents to stage, in page order, written a batch at a time (`#stageBatch`).
+    const batch: StagedDoc[] = [];
+    let batchKind: RecordKind | null = null;
+    const flush = (): void => {
+      if (batchKind !== null) this.#stageBatch(batchKind, batch);
+      batch.length = 0;
+    };
     for (const row of rows) {
       const checked = check(stream, row);
       if (anyParked) this.#parked.del.run('stage', stream, row.kind, row.id);
-      if (checked.kind !== null) {
-        const spec = KIND_SPECS[checked.kind];
-        const st = this.#st.get(checked.kind)!;
-        const key = spec.keyOf(row.id);
-        if (row.op === 'put' && checked.doc !== null) {
-          const values = [...spec.row(checked.doc as never), row.hash];
-          if (!stagedFirst(st, values)) {
-            if (st.stageDelChildren) st.stageDelChildren.run(row.id);
-            st.stageInsert.run(...values);
-          }
-          if (spec.child && st.stageInsertChild) {
-            for (const child of spec.child.rows(checked.doc as never)) st.stageInsertChild.run(...child);
-          }
-          continue;
+      if (checked.kind !== null && row.op === 'put' && checked.doc !== null) {
+        if (checked.kind !== batchKind || batch.length === STAGE_BATCH_ROWS) {
+          flush();
+          batchKind = checked.kind;
         }
+        const spec = KIND_SPECS[checked.kind];
+        batch.push({
+          id: row.id,
+          values: [...spec.row(checked.doc as never), row.hash],
+          children: spec.child ? spec.child.rows(checked.doc as never) : NO_CHILDREN,
+        });
+        continue;
+      }
+      // Anything else keeps its place in the page: the documents before it are written first.
+      flush();
+      if (checked.kind !== null) {
+        const st = this.#st.get(checked.kind)!;
         if (st.stageDelChildren) st.stageDelChildren.run(row.id);
-        st.stageDel.run(...key);
+        st.stageDel.run(...KIND_SPECS[checked.kind].keyOf(row.id));
       }
       if (row.op === 'put') {
         anyParked = true;
@@ -192,7 +213,55 @@ export class ReferenceApplier {
         parked++;
       }
     }
+    flush();
     return parked;
+  }
+
+  /**
+   * Stages documents of one kind, as if one by one in their order: each row is inserted unless
+   * already staged, in which case its children go and the row is replaced; then its children.
+   * A full batch is one multi-row statement for the rows and a few for their children — a first
+   * download's common case, where nothing is staged yet. A statement per row cost ≈ 3.5 µs a row
+   * more (better-sqlite3's call and SQLite's statement setup, per row: 10.7 against 7.1 µs a
+   * product with its barcode, in chunks of 600 rows). When the batch insert skips a row (staged
+   * before, or a document twice in the batch), the batch is written again row by row, replacing:
+   * rows it had just inserted are replaced by themselves, so the end state is the one-by-one one.
+   */
+  #stageBatch(kind: RecordKind, batch: readonly StagedDoc[]): void {
+    const st = this.#st.get(kind)!;
+    if (batch.length === STAGE_BATCH_ROWS) {
+      const many = this.#stageMany(kind);
+      if (many.rows.run(...batch.flatMap((doc) => doc.values)).changes === batch.length) {
+        const children = batch.flatMap((doc) => doc.children);
+        let from = 0;
+        if (many.children) {
+          for (; children.length - from >= STAGE_BATCH_ROWS; from += STAGE_BATCH_ROWS) {
+            many.children.run(...children.slice(from, from + STAGE_BATCH_ROWS).flat());
+          }
+        }
+        for (; from < children.length; from++) st.stageInsertChild!.run(...children[from]!);
+        return;
+      }
+      for (const doc of batch) replaceStaged(st, doc);
+      return;
+    }
+    for (const doc of batch) {
+      if (st.stageInsertNew.run(...doc.values).changes === 1) {
+        for (const child of doc.children) st.stageInsertChild!.run(...child);
+      } else {
+        replaceStaged(st, doc);
+      }
+    }
+  }
+
+  /** The multi-row staging statements of a kind (prepared when first needed). */
+  #stageMany(kind: RecordKind): StageMany {
+    let many = this.#many.get(kind);
+    if (!many) {
+      many = prepareStageMany(this.#db, KIND_SPECS[kind]);
+      this.#many.set(kind, many);
+    }
+    return many;
   }
 
   /** The checksum of what is staged for a stream. */
@@ -424,9 +493,31 @@ function exchangeTables(db: Db, pairs: ReadonlyArray<readonly [live: string, sta
   }
 }
 
-/** Stages a document's row if it is not staged yet; false when it is (it must be replaced). */
-function stagedFirst(st: Statements, values: Value[]): boolean {
-  return st.stageInsertNew.run(...values).changes === 1;
+/** Replaces a staged document's row and children with this version. */
+function replaceStaged(st: Statements, doc: StagedDoc): void {
+  if (st.stageDelChildren) st.stageDelChildren.run(doc.id);
+  st.stageInsert.run(...doc.values);
+  for (const child of doc.children) st.stageInsertChild!.run(...child);
+}
+
+function prepareStageMany(db: Db, spec: KindSpec): StageMany {
+  const columns = [...spec.columns, 'sync_hash'];
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const child = spec.child;
+  return {
+    rows: db.prepare<Value[]>(
+      `INSERT INTO ${spec.stage} (${columns.join(', ')}) VALUES ${Array(STAGE_BATCH_ROWS).fill(tuple).join(', ')}
+       ON CONFLICT DO NOTHING`,
+    ),
+    children: child
+      ? db.prepare<Value[]>(
+          `INSERT OR REPLACE INTO ${child.stage} (${child.columns.join(', ')})
+           VALUES ${Array(STAGE_BATCH_ROWS)
+             .fill(`(${child.columns.map(() => '?').join(', ')})`)
+             .join(', ')}`,
+        )
+      : null,
+  };
 }
 
 /** The document, validated for this station; or why it must be parked. */

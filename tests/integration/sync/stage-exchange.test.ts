@@ -151,6 +151,46 @@ describe('the catalog stage is the live tables’ twin, exchanged on a first dow
     expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 
+  it('stages a page in batches to the same end as row by row, whatever the page holds', () => {
+    // Rows staged by an earlier page; then a page of 160 rows: fresh products, products staged
+    // before (a page fetched again), one product twice in a batch with other barcodes, a SKU and a
+    // barcode taken from a product of the same batch, a row this station cannot store, a delete.
+    const earlier = Array.from({ length: 60 }, (_, i) => put(i));
+    const page: IncomingRow[] = Array.from({ length: 160 }, (_, i) => put(100 + i));
+    page[10] = put(5, { name: 'Staged before, now renamed' });
+    page[20] = put(112, { barcodes: [{ code: 'MOVED-112', kind: 'ean13' }] });
+    page[30] = put(500, { sku: 'SYN-0000125' });
+    page[40] = put(501, { barcodes: [{ code: 'SYNCODE-0000131', kind: 'code128' }] });
+    page[70] = { op: 'put', kind: 'product', id: 'prod-odd', hash: 7, doc: { id: 'prod-odd', sku: 12 } };
+    page[80] = { op: 'del', kind: 'product', id: 'prod-syn-0000007', hash: 0, doc: null };
+    page[120] = put(30, { barcodes: [] });
+    page[150] = put(131, { name: 'Its barcode was taken: a newer version' });
+
+    const state = (db: Db): unknown => ({
+      products: db.prepare('SELECT * FROM sync_stage_products ORDER BY id').all(),
+      barcodes: db.prepare('SELECT * FROM sync_stage_product_barcodes ORDER BY code').all(),
+      parked: db.prepare("SELECT kind, id, reason FROM sync_parked WHERE generation = 'stage' ORDER BY id").all(),
+    });
+    const batched = open();
+    const byBatch = new ReferenceApplier(batched);
+    inSyncTransaction(batched, () => byBatch.applyStage('catalog', earlier));
+    expect(inSyncTransaction(batched, () => byBatch.applyStage('catalog', page))).toBe(1);
+    const oneByOne = open();
+    const byRow = new ReferenceApplier(oneByOne);
+    for (const row of [...earlier, ...page]) inSyncTransaction(oneByOne, () => byRow.applyStage('catalog', [row]));
+
+    expect(state(batched)).toEqual(state(oneByOne));
+    const staged = state(batched) as { products: { id: string; sku: string }[]; barcodes: { code: string }[] };
+    // 60 earlier, one deleted; 152 fresh of the page's 160 (8 rows are something else), 500 and
+    // 501, and 125 gone with its SKU.
+    expect(staged.products).toHaveLength(60 - 1 + 152 + 2 - 1);
+    expect(staged.products.find((p) => p.sku === 'SYN-0000125')?.id).toBe('prod-syn-0000500');
+    expect(staged.barcodes.filter((b) => b.code.startsWith('SYNCODE-0000112') || b.code === 'MOVED-112')).toEqual([
+      { code: 'MOVED-112', product_id: 'prod-syn-0000112', kind: 'ean13' },
+    ]);
+    expect(batched.pragma('foreign_key_check')).toEqual([]);
+  });
+
   it('carries a download staged before the migration over into the new staging tables', () => {
     const db = open(MIGRATIONS.filter((m) => m.version < 230));
     db.prepare(
