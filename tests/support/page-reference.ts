@@ -1,15 +1,21 @@
-import type { PageHead, PageRow } from '../../src/cloud/services/page';
+import type { PageHead } from '../../src/cloud/services/page';
+
+/** A `records` row as a page is written from it (`body` is canonical JSON text, or null). */
+export type PageRow = { kind: string; id: string; body: string | null; hash: number; deleted: boolean };
+
+/** A row's line as `PAGE_LINE_SQL` writes it (without its closing bracket), built in JavaScript. */
+export function pageLine(row: PageRow): string {
+  return row.deleted || row.body === null
+    ? `["del",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},0,null`
+    : `["put",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},${Number(row.hash)},${row.body}`;
+}
 
 /**
  * A download page built the plain way, as one string — what the cloud served before it wrote pages
  * as bytes (`PageWriter`), kept here as the reference the bytes must equal.
  */
 export function stringPage(head: PageHead, rows: readonly PageRow[]): string {
-  const lines = rows.map((row) =>
-    row.deleted || row.body === null
-      ? `["del",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},0,null]`
-      : `["put",${JSON.stringify(row.kind)},${JSON.stringify(row.id)},${Number(row.hash)},${row.body}]`,
-  );
+  const lines = rows.map((row) => `${pageLine(row)}]`);
   const checksum: PageHead['checksum'] = head.checksum ? { rows: head.checksum.rows, sum: head.checksum.sum } : null;
   return (
     `{"stream":${JSON.stringify(head.stream)},"cursor":${JSON.stringify(head.cursor)},` +

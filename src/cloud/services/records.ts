@@ -15,7 +15,7 @@ import { hashPin } from '../auth';
 import { sqlState, type Queryable, type Store } from '../db/store';
 import { badRequest, conflict, describeIssues, HttpError, notFound } from '../errors';
 import { checkCursor, formatCursor, parseCursor, ZERO_XID, type Cursor } from './cursor';
-import { PageWriter, type PageRow } from './page';
+import { PAGE_LINE_SQL, PageWriter } from './page';
 import type { StationAuth } from './tenants';
 
 /** Lines of one NDJSON import; more is a 413 (split the file). */
@@ -214,13 +214,13 @@ export class Records {
         // Each row goes into the page as it arrives; only the last one's place is kept, for the cursor.
         const writer = new PageWriter();
         const last = { xid: from.xid, n: from.n };
-        await q.each<PageRow & { xid: string; n: number }>(
-          `SELECT kind, id, body, hash, deleted, xid::text AS xid, n FROM records
+        await q.each<{ line: string; xid: string; n: number }>(
+          `SELECT ${PAGE_LINE_SQL} AS line, xid::text AS xid, n FROM records
             WHERE company_id = $1 AND stream = $2 AND (xid, n) > ($3::xid8, $4::bigint) AND xid < $5::xid8
             ORDER BY records.xid, records.n LIMIT $6`,
           [station.companyId, stream, from.xid, from.n, xmin, limit],
           (row) => {
-            writer.add(row);
+            writer.add(row.line);
             last.xid = row.xid;
             last.n = Number(row.n);
           },

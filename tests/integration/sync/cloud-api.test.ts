@@ -4,12 +4,12 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type UploadEvent } from '#shared/sync/protocol';
 import { eventHash } from '../../../src/core/events/chain';
-import type { PageHead, PageRow } from '../../../src/cloud/services/page';
+import type { PageHead } from '../../../src/cloud/services/page';
 import { splitPage } from '../../../src/core/sync/client';
 import { startCloudOn, type CloudFixture, type Tenant } from '../../support/cloud';
 import { DEMO, openCore } from '../../support/core-fixture';
 import { GRADED_V1 } from '../../support/event-payloads';
-import { pageValue, stringPage } from '../../support/page-reference';
+import { pageValue, stringPage, type PageRow } from '../../support/page-reference';
 import type { Postgres } from '../../support/postgres';
 import { referenceData, syntheticProduct } from '../../support/reference-data';
 import { FAST_SYNC, importAll, waitFor } from '../../support/sync';
@@ -342,7 +342,13 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
       const station = await enrol(tenant);
       const odd = 'Dé "quoted" \\ back — 😀 \u2028 ñ';
       expect((await cloud.upsert('brands', [{ id: 'brand-"q"\\é😀', name: odd }], tenant)).status).toBe(200);
-      const products = [0, 1, 2, 3, 4].map((i) => syntheticProduct(i, { name: `${odd} ${i} ${'é'.repeat(300)}` }));
+      const products = [0, 1, 2, 3, 4].map((i) =>
+        syntheticProduct(i, {
+          name: `${odd} ${i} ${'é'.repeat(300)}`,
+          // An id PostgreSQL must escape as JSON.stringify does.
+          ...(i === 3 ? { id: 'prod-"odd"\\\u2028é😀' } : {}),
+        }),
+      );
       expect((await cloud.upsert('products', products, tenant)).status).toBe(200);
       expect((await cloud.remove('products', [products[1]!['id'] as string], tenant)).status).toBe(200);
       // The rows as stored, in the order pages serve them.

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '#shared/util/canonical-json';
-import { PageWriter, type PageHead, type PageRow } from '../../../src/cloud/services/page';
+import { PageWriter, type PageHead } from '../../../src/cloud/services/page';
 import { splitPage } from '../../../src/core/sync/client';
-import { pageValue, stringPage } from '../../support/page-reference';
+import { pageLine, pageValue, stringPage, type PageRow } from '../../support/page-reference';
 
 function write(head: PageHead, rows: readonly PageRow[]): Buffer {
   const writer = new PageWriter();
-  for (const row of rows) writer.add(row);
+  for (const row of rows) writer.add(pageLine(row));
   expect(writer.rows).toBe(rows.length);
   return writer.finish(head);
 }
