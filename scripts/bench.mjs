@@ -95,7 +95,13 @@ function runBenchmark(tsxCli, name) {
   const file = join(BENCH_DIR, `${name}${SUFFIX}`);
   log(`running ${name} (${relative(ROOT, file)})`);
   return new Promise((done) => {
-    const child = spawn(process.execPath, [tsxCli, file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // In-process benchmarks run the core as the product does: with its heap flags
+    // (src/shared/util/node-flags.ts), for tsx's process and the benchmark's.
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-semi-space-size=64'].filter(Boolean).join(' '),
+    };
+    const child = spawn(process.execPath, [tsxCli, file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, session, utilityProcess } from 'electron';
+import { HEAP_FLAGS } from '#shared/util/node-flags';
 import { CoreSupervisor } from './core-supervisor';
 import { logMain } from './log';
 import { hardenContents, hardenSession } from './security';
@@ -54,6 +55,7 @@ function runPrimary(): void {
     fork: () => {
       const core = utilityProcess.fork(join(__dirname, 'core.js'), ['--data-dir', dataDir], {
         serviceName: 'Benchline core',
+        execArgv: [...HEAP_FLAGS],
         stdio: 'inherit',
       });
       serveSystemPrinter(core, systemPrinter, logMain);

@@ -151,7 +151,7 @@ describe('main: start-up', () => {
     expect(module.utilityProcess.fork).toHaveBeenCalledWith(
       join(MAIN_DIR, 'core.js'),
       ['--data-dir', DATA_DIR],
-      expect.objectContaining({ serviceName: 'Benchline core' }),
+      expect.objectContaining({ serviceName: 'Benchline core', execArgv: ['--max-semi-space-size=64'] }),
     );
 
     const window = onlyWindow(electron);

@@ -6,6 +6,7 @@ import { buildCloud, type Cloud } from '../../src/cloud/server';
 import { migrateCloud } from '../../src/cloud/db/migrations/index';
 import { pgStore } from '../../src/cloud/db/pg';
 import { pgliteStore } from '../../src/cloud/db/pglite';
+import { HEAP_FLAGS } from '#shared/util/node-flags';
 import type { Store } from '../../src/cloud/db/store';
 import type { WebhookOptions } from '../../src/cloud/services/webhooks';
 import { ROOT } from './paths';
@@ -141,6 +142,7 @@ export async function startCloudProcess(options: {
   if (!existsSync(script))
     throw new Error(`${script} is missing: run "npx electron-vite build" first (npm test does).`);
   const args = [
+    ...HEAP_FLAGS,
     // Node flags for the cloud alone (profiling a benchmark: BENCH_CLOUD_NODE_ARGS="--cpu-prof").
     ...(process.env.BENCH_CLOUD_NODE_ARGS ?? '').split(' ').filter(Boolean),
     script,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { STANDALONE } from './paths';
+import { HEAP_FLAGS } from '#shared/util/node-flags';
 
 export type RunningCore = {
   url: string;
@@ -33,6 +34,7 @@ export async function startCore(options: {
   const child = spawn(
     process.execPath,
     [
+      ...HEAP_FLAGS,
       // Node flags for the core alone (profiling a benchmark: BENCH_CORE_NODE_ARGS="--cpu-prof").
       ...(process.env.BENCH_CORE_NODE_ARGS ?? '').split(' ').filter(Boolean),
       STANDALONE,
