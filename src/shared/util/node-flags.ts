@@ -8,6 +8,7 @@
  * transaction — were copied by each scavenge that caught them. With room for a chunk's garbage
  * they die before a scavenge instead: `sync.pull`'s station CPU 14.6 / 15.1 → 12.8 / 12.4 µs a
  * row, its ratio 0.41 / 0.40 → 0.46 / 0.46 (500 000 rows, alternated runs). V8 grows the young
- * generation only while much of it survives, so an idle core stays small; at most ≈ 128 MB more.
+ * generation only while much of it survives, so an idle core stays small; at most ≈ 150 MB more
+ * (the young generation is about three semi-spaces: ≈ 192 MB against 48).
  */
 export const HEAP_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
