@@ -222,10 +222,14 @@ export class Core {
     }
   }
 
-  /** Runs the periodic checks now (the idle lock, print retries that are due); a timer does this every second. */
+  /**
+   * Runs the periodic checks now (the idle lock, print retries that are due, old print documents
+   * to drop); a timer does this every second.
+   */
   tick(): void {
     this.#services?.session.checkIdle();
     this.#services?.printQueue.kick();
+    this.#services?.printQueue.prune();
   }
 
   /**

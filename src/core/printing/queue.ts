@@ -34,15 +34,26 @@ export type PrintQueueDeps = {
 };
 
 /**
+ * How long a job keeps the document it was printed from. Every label's PDF or ZPL is stored with
+ * its job (12–40 KB a label: tens of MB a day at a bench printing a thousand), and a station runs for
+ * years; an older job's document is made again from the job's data when someone asks for it (a
+ * preview, a download, a retry), the same label.
+ */
+export const DOCUMENT_KEPT_MS = 30 * 24 * 60 * 60_000;
+/** How often the queue looks for documents past their time, and how many it drops in one go. */
+const PRUNE_EVERY_MS = 60 * 60_000;
+const PRUNE_BATCH = 100;
+
+/**
  * The print queue. Workflows commit their record first, then queue a job (a row and a
  * `print.queued` event in one transaction) and return: printing never blocks a bench, and a
  * printer failure never loses the record — only the job waits.
  *
- * The queue renders each job once (the document is kept with the job), sends it by its
- * printer's transport, one job at a time per printer, and records every step as an event:
- * `print.sent`, `print.printed`, `print.failed` (with the next automatic attempt, if any),
- * `print.held` (no printer, or automatic printing off). A failure that surely did not reach the
- * printer is retried with a backoff; one that may have printed waits for a person, so a label
+ * The queue renders each job once (the document is kept with the job for `DOCUMENT_KEPT_MS`),
+ * sends it by its printer's transport, one job at a time per printer, and records every step as
+ * an event: `print.sent`, `print.printed`, `print.failed` (with the next automatic attempt, if
+ * any), `print.held` (no printer, or automatic printing off). A failure that surely did not reach
+ * the printer is retried with a backoff; one that may have printed waits for a person, so a label
  * is never printed twice by itself.
  */
 export class PrintQueue {
@@ -54,6 +65,7 @@ export class PrintQueue {
   #again = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
+  #pruneAt = 0;
 
   constructor(deps: PrintQueueDeps) {
     this.#deps = deps;
@@ -107,6 +119,20 @@ export class PrintQueue {
   /** Resolves when the queue has nothing left to do now (retries due later excepted). */
   async settled(): Promise<void> {
     while (this.#active.size > 0) await Promise.allSettled([...this.#active]);
+  }
+
+  /**
+   * Drops the documents of jobs older than `DOCUMENT_KEPT_MS` that are done with (see
+   * `PrintingQueries.dropDocuments`): a hundred at a time, one short statement, once an hour — or
+   * at every call while a backlog lasts (the core's tick calls this every second).
+   */
+  prune(): void {
+    const { db, queries, clock, log } = this.#deps;
+    const now = clock();
+    if (this.#stopped || !db.open || now < this.#pruneAt) return;
+    const dropped = queries.dropDocuments(now - DOCUMENT_KEPT_MS, PRUNE_BATCH);
+    this.#pruneAt = dropped === PRUNE_BATCH ? now : now + PRUNE_EVERY_MS;
+    if (dropped > 0) log.info({ dropped }, 'print documents past their time dropped');
   }
 
   stop(): void {
@@ -203,10 +229,13 @@ export class PrintQueue {
     };
   }
 
-  /** A job's document, rendered and stored now if it never was (a download, a preview). */
+  /**
+   * A job's document, rendered and stored now if it never was (a download, a preview) — not
+   * stored again for a job whose document was dropped for its age.
+   */
   async document(job: JobSummaryRow): Promise<{ bytes: Buffer; contentType: string; pages: number }> {
     const rendered = await this.#render(job);
-    if (rendered.fresh) {
+    if (rendered.fresh && job.created_at >= this.#deps.clock() - DOCUMENT_KEPT_MS) {
       if (!this.#deps.db.open) throw new Error('the station database is closed');
       this.#deps.queries.setDocument(job.id, rendered.bytes, rendered.contentType, rendered.pages, this.#deps.clock());
     }

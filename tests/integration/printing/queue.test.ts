@@ -9,6 +9,8 @@ import { demoOrder, FakeZebra, jobs, packOrder, PLAIN_ORDER, scan } from '../../
 
 const ELECTRONICS = `o.status = 'ready_to_pack' AND o.brand_id = 'brand-lumen' AND EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id AND p.category = 'electronics') AND (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) = 1`;
 
+const DAY = 86_400_000;
+
 let fixture: CoreFixture | undefined;
 let zebra: FakeZebra | undefined;
 afterEach(async () => {
@@ -350,5 +352,51 @@ describe('print queue', () => {
     expect(plates[1]).toBe(plates[0]);
     expect(plates[0]).toMatch(/^LP\d{8}$/);
     check.close();
+  });
+
+  it("drops a label's stored document after 30 days, and makes it again from the job's data when asked", async () => {
+    fixture = core();
+    await packOrder(fixture, `${PLAIN_ORDER} AND o.carrier_label IS NULL`);
+    await fixture.core.idle();
+    const [shipping, insert] = await jobs(fixture);
+    const kept = (): (number | null)[] => {
+      const db = inspectStation(fixture!.dataDir);
+      const rows = db
+        .prepare<[], { size: number | null }>('SELECT length(document) AS size FROM print_jobs ORDER BY created_at, id')
+        .all();
+      db.close();
+      return rows.map((r) => r.size);
+    };
+    const stored = kept();
+    expect(stored).toHaveLength(2);
+    expect(stored.every((size) => size !== null && size > 1000)).toBe(true);
+    const first = Buffer.from((await fixture.ok('print.document', { jobId: shipping!.id })).base64, 'base64');
+
+    // 29 days on: kept.
+    fixture.clock.advance(29 * DAY);
+    fixture.core.tick();
+    expect(kept()).toEqual(stored);
+    // 31 days on (and past the hour between two looks): both dropped, the rows and their data stay.
+    fixture.clock.advance(2 * DAY);
+    fixture.core.tick();
+    expect(kept()).toEqual([null, null]);
+    // (The station locked itself meanwhile: a month without a scan.)
+    await fixture.ok('auth.login', { badge: DEMO.supervisor.badge, pin: DEMO.supervisor.pin });
+    expect((await jobs(fixture)).map((j) => [j.id, j.status])).toEqual([
+      [shipping!.id, 'held'],
+      [insert!.id, 'held'],
+    ]);
+
+    // Asked for, the label is made again from its data — the same label — and not stored again.
+    const again = Buffer.from((await fixture.ok('print.document', { jobId: shipping!.id })).base64, 'base64');
+    expect(again.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The same bytes but the creation time (and the file identifier made from it).
+    const text = (pdf: Buffer): string =>
+      pdf
+        .toString('latin1')
+        .replace(/\(D:\d{14}Z\)/g, '')
+        .replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '');
+    expect(text(again)).toBe(text(first));
+    expect(kept()).toEqual([null, null]);
   });
 });

@@ -15,6 +15,7 @@ import { m0210LogRestarts } from './0210-log-restarts';
 import { m0220EventTypes } from './0220-event-types';
 import { m0230StageProductsLiveShape } from './0230-stage-products-live-shape';
 import { m0240CatalogTwinIndexNames } from './0240-catalog-twin-index-names';
+import { m0250PrintDocumentsKept } from './0250-print-documents-kept';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0220EventTypes,
   m0230StageProductsLiveShape,
   m0240CatalogTwinIndexNames,
+  m0250PrintDocumentsKept,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -115,6 +115,13 @@ export function printingQueries(db: Db) {
   const nextRetry = db.prepare<[], { at: number | null }>(
     "SELECT min(next_attempt_at) AS at FROM print_jobs WHERE status = 'failed' AND next_attempt_at IS NOT NULL",
   );
+  const dropDocuments = db.prepare<[number, number]>(
+    `UPDATE print_jobs SET document = NULL WHERE id IN (
+       SELECT id FROM print_jobs INDEXED BY print_jobs_with_document
+        WHERE document IS NOT NULL AND created_at < ?
+          AND (status IN ('printed', 'held') OR (status = 'failed' AND next_attempt_at IS NULL))
+        ORDER BY created_at LIMIT ?)`,
+  );
   const inStatus = db.prepare<[string], JobSummaryRow>(
     `SELECT ${SUMMARY} FROM print_jobs WHERE status = ? ORDER BY created_at, id`,
   );
@@ -184,6 +191,12 @@ export function printingQueries(db: Db) {
       const row = bump.get(name, first + 1)!;
       return row.value;
     },
+    /**
+     * Drops the stored documents of up to `limit` jobs created before `before` that nothing is
+     * doing with any more — printed, held, or failed with no retry due (never one queued or being
+     * sent) — oldest first. Returns how many.
+     */
+    dropDocuments: (before: number, limit: number): number => dropDocuments.run(before, limit).changes,
     setDocument: (id: string, document: Buffer, contentType: string, pages: number, now: number): void => {
       db.prepare('UPDATE print_jobs SET document = ?, content_type = ?, pages = ?, updated_at = ? WHERE id = ?').run(
         document,
