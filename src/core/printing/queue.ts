@@ -44,6 +44,9 @@ export const DOCUMENT_KEPT_MS = 30 * 24 * 60 * 60_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 const PRUNE_BATCH = 100;
 
+/** A job's document as printed, and whether to store it with the job's next step. */
+type Rendering = { bytes: Buffer; contentType: string; pages: number; store: boolean };
+
 /**
  * The print queue. Workflows commit their record first, then queue a job (a row and a
  * `print.queued` event in one transaction) and return: printing never blocks a bench, and a
@@ -229,25 +232,26 @@ export class PrintQueue {
     };
   }
 
-  /**
-   * A job's document, rendered and stored now if it never was (a download, a preview) — not
-   * stored again for a job whose document was dropped for its age.
-   */
+  /** A job's document, rendered and stored now if it has none to keep yet (a download, a preview). */
   async document(job: JobSummaryRow): Promise<{ bytes: Buffer; contentType: string; pages: number }> {
     const rendered = await this.#render(job);
-    if (rendered.fresh && job.created_at >= this.#deps.clock() - DOCUMENT_KEPT_MS) {
+    if (rendered.store) {
       if (!this.#deps.db.open) throw new Error('the station database is closed');
       this.#deps.queries.setDocument(job.id, rendered.bytes, rendered.contentType, rendered.pages, this.#deps.clock());
     }
     return rendered;
   }
 
-  /** A job's stored document, or a new rendering of it (`fresh`, not stored yet). */
-  async #render(job: JobSummaryRow): Promise<{ bytes: Buffer; contentType: string; pages: number; fresh: boolean }> {
+  /**
+   * A job's stored document, or a new rendering of it — to be stored (`store`) unless the job is
+   * older than `DOCUMENT_KEPT_MS` (its document was dropped for its age: a preview, a download or
+   * a retry makes it again and keeps it no longer).
+   */
+  async #render(job: JobSummaryRow): Promise<Rendering> {
     const { queries, renderer } = this.#deps;
     const stored = queries.job(job.id);
     if (stored?.document && stored.content_type)
-      return { bytes: stored.document, contentType: stored.content_type, pages: stored.pages ?? 1, fresh: false };
+      return { bytes: stored.document, contentType: stored.content_type, pages: stored.pages ?? 1, store: false };
     const label = renderer.layout(requestOf(job), job.media, job.language as Language);
     const rendered = await renderer.render(label, {
       format: job.format,
@@ -259,7 +263,8 @@ export class PrintQueue {
       copies: job.copies,
       zplFont: job.zpl_font,
     });
-    return { bytes: rendered.bytes, contentType: rendered.contentType, pages: label.pages.length, fresh: true };
+    const store = job.created_at >= this.#deps.clock() - DOCUMENT_KEPT_MS;
+    return { bytes: rendered.bytes, contentType: rendered.contentType, pages: label.pages.length, store };
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {
@@ -316,7 +321,7 @@ export class PrintQueue {
     const { db, queries, events, clock } = this.#deps;
     const done: {
       job: JobSummaryRow;
-      document: { bytes: Buffer; contentType: string; pages: number; fresh: boolean };
+      document: Rendering;
     }[] = [];
     for (const job of jobs) {
       if (this.#stopped || !db.open) return;
@@ -340,7 +345,7 @@ export class PrintQueue {
           {
             status: 'held',
             next_attempt_at: null,
-            ...(document.fresh
+            ...(document.store
               ? { document: document.bytes, content_type: document.contentType, pages: document.pages }
               : {}),
           },
@@ -360,7 +365,7 @@ export class PrintQueue {
   async #process(job: JobSummaryRow): Promise<void> {
     const { queries, clock, db } = this.#deps;
     if (this.#stopped || !db.open) return;
-    let document: { bytes: Buffer; contentType: string; pages: number; fresh: boolean };
+    let document: Rendering;
     try {
       document = await this.#render(job);
     } catch (error) {
@@ -374,7 +379,7 @@ export class PrintQueue {
       return;
     }
     // A new rendering is stored with the job's next step: one commit, not two.
-    const stored = document.fresh
+    const stored = document.store
       ? { document: document.bytes, content_type: document.contentType, pages: document.pages }
       : {};
     const printer = job.printer_id ? queries.printer(job.printer_id) : undefined;

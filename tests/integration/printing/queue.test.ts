@@ -398,5 +398,13 @@ describe('print queue', () => {
         .replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '');
     expect(text(again)).toBe(text(first));
     expect(kept()).toEqual([null, null]);
+    // Nor by a retry, which makes it again to hold it (no printer) as a preview does.
+    await fixture.ok('print.retry', { jobId: shipping!.id });
+    await fixture.core.idle();
+    const db = inspectStation(fixture.dataDir);
+    // Held again (a third print.held: the label was made again to be held).
+    expect(eventTypes(db).filter((t) => t === 'print.held')).toHaveLength(3);
+    db.close();
+    expect(kept()).toEqual([null, null]);
   });
 });
