@@ -38,6 +38,20 @@ function gzipChunk(bytes: number): number {
   return Math.min(Math.max(Math.ceil(bytes / 4), 16 * 1024), 1024 * 1024);
 }
 
+/**
+ * Whether an `Accept` header lists `type` (not with q=0). Only exact types count: a station asks for
+ * `application/gzip` by name; `*\/*` means "anything", which JSON already is.
+ */
+export function acceptsType(header: string | undefined, type: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((entry) => {
+    const [name, ...params] = entry.split(';').map((part) => part.trim().toLowerCase());
+    if (name !== type) return false;
+    const q = params.find((param) => param.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
 export type CloudOptions = {
   store: Store;
   log: Logger;
@@ -189,15 +203,23 @@ export function buildCloud(options: CloudOptions): Cloud {
     return parsed.data;
   };
   const acceptsGzip = (request: FastifyRequest): boolean => /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+  const wantsGzipPage = (request: FastifyRequest): boolean =>
+    acceptsType(request.headers['accept'], 'application/gzip');
   const encode = async (json: Buffer, gzip: boolean): Promise<{ body: Buffer; gzip: boolean }> =>
     // Level 1: the pages are large and the CPU is shared; most of gzip's gain comes at once.
     gzip && json.length > 1024
       ? { body: await gzipAsync(json, { level: 1, chunkSize: gzipChunk(json.length) }), gzip: true }
       : { body: json, gzip: false };
-  const sendBody = (reply: FastifyReply, encoded: { body: Buffer; gzip: boolean }): FastifyReply => {
-    reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store');
-    if (encoded.gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
-    return reply.send(encoded.body);
+  /**
+   * A page as the request asked for it: a gzip file (`Accept: application/gzip`, a gzipped page),
+   * else JSON — gzip as its content-encoding when it was made so.
+   */
+  const sendPage = (reply: FastifyReply, page: { body: Buffer; gzip: boolean }, asFile: boolean): FastifyReply => {
+    reply.header('cache-control', 'no-store').header('vary', 'accept, accept-encoding');
+    if (page.gzip && asFile) return reply.header('content-type', 'application/gzip').send(page.body);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    if (page.gzip) reply.header('content-encoding', 'gzip');
+    return reply.send(page.body);
   };
 
   // A load balancer's check: 503 (not a 500 with a stack in the log) while the database does not answer.
@@ -241,7 +263,16 @@ export function buildCloud(options: CloudOptions): Cloud {
     const auth = await station(request);
     const { stream } = parse(z.strictObject({ stream: streamNameSchema }), request.params, 'stream');
     const query = parse(pageQuery, request.query, 'query');
-    const key: PageKey = { stream, cursor: query.cursor ?? null, limit: query.limit, gzip: acceptsGzip(request) };
+    // A station asks for the page as a gzip file (it inflates it in one go, docs/sync-protocol.md);
+    // any other client gets JSON, gzip as the content-encoding if it accepts that. The bytes sent
+    // are the same either way: one page made ahead serves both.
+    const asFile = wantsGzipPage(request);
+    const key: PageKey = {
+      stream,
+      cursor: query.cursor ?? null,
+      limit: query.limit,
+      gzip: asFile || acceptsGzip(request),
+    };
     const make = (k: PageKey) => async (): Promise<ReadyPage> => {
       const json = await records.pull(auth, k.stream, k.cursor, k.limit);
       return { ...(await encode(json, k.gzip)), next: nextCursor(json) };
@@ -260,7 +291,7 @@ export function buildCloud(options: CloudOptions): Cloud {
       const next = { ...key, cursor: page.next };
       pagesAhead.start(auth.stationId, next, make(next));
     }
-    return sendBody(reply, page);
+    return sendPage(reply, page, asFile);
   });
   app.head('/v1/files/:sha256', async (request, reply) => {
     const auth = await station(request);

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type UploadEvent } from '#shared/sync/protocol';
 import { eventHash } from '../../../src/core/events/chain';
@@ -358,19 +358,31 @@ describe.each(STORES)('the cloud API on %s', (storeKind) => {
       );
       expect(stored).toHaveLength(6);
       expect(stored.filter((row) => row.deleted)).toHaveLength(1);
-      for (const encoding of ['gzip', 'identity']) {
+      // As JSON (gzip as the content-encoding or not), and as a gzip file — what stations ask for.
+      for (const encoding of ['gzip', 'identity', 'file']) {
         let cursor: string | null = null;
         let served = 0;
         for (let page = 0; page < 10; page++) {
           const response = await fetch(
             `${cloud.url}/v1/sync/streams/catalog?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-            { headers: { authorization: `Bearer ${station.token}`, 'accept-encoding': encoding } },
+            {
+              headers: {
+                authorization: `Bearer ${station.token}`,
+                ...(encoding === 'file'
+                  ? { accept: 'application/gzip, application/json;q=0.9' }
+                  : { 'accept-encoding': encoding }),
+              },
+            },
           );
           expect(response.status).toBe(200);
-          const text = await response.text();
-          expect(response.headers.get('content-encoding')).toBe(
-            encoding === 'gzip' && Buffer.byteLength(text) > 1024 ? 'gzip' : null,
-          );
+          expect(response.headers.get('vary')).toBe('accept, accept-encoding');
+          const body = Buffer.from(await response.arrayBuffer());
+          const zipped = response.headers.get('content-type') === 'application/gzip';
+          const text = zipped ? gunzipSync(body).toString('utf8') : body.toString('utf8');
+          const big = Buffer.byteLength(text) > 1024;
+          expect(zipped).toBe(encoding === 'file' && big);
+          if (!zipped) expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+          expect(response.headers.get('content-encoding')).toBe(encoding === 'gzip' && big ? 'gzip' : null);
           const { rows, ...head } = JSON.parse(text) as PageHead & { rows: unknown[] };
           const expected = stored.slice(served, served + rows.length);
           expect(text).toBe(stringPage(head, expected));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitPage, type SplitPage } from '../../../src/core/sync/client';
+import { gzipSync } from 'node:zlib';
+import { SyncHttpError, inflatePage, splitPage, type SplitPage } from '../../../src/core/sync/client';
 
 /** A page as the cloud writes it (src/cloud/services/records.ts): the rows last, one to a line. */
 function cloudPage(rows: unknown[], envelope: Record<string, unknown> = { stream: 'catalog', cursor: 'c1' }): string {
@@ -67,5 +68,50 @@ describe('a pulled page read row by row', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a page sent as a gzip file', () => {
+  it('inflates to the page as it was, whatever its size', async () => {
+    for (const count of [0, 1, 40, 3000]) {
+      const rows = Array.from({ length: count }, (_, i) => [
+        'put',
+        'product',
+        `p${i}`,
+        i,
+        { name: `Tee ${i} — größe M` },
+      ]);
+      const text = cloudPage(rows, { stream: 'catalog', cursor: `c${count}` });
+      const inflated = await inflatePage(gzipSync(text, { level: 1 }));
+      expect(inflated.toString('utf8')).toBe(text);
+      expect(parseLines(splitPage(inflated)!)).toEqual(rows);
+    }
+  });
+
+  it('refuses a gzip stream cut short or corrupt as a retryable network failure', async () => {
+    const zipped = gzipSync(cloudPage([['put', 'product', 'p1', 1, { a: 'x'.repeat(5000) }]]));
+    const failures = [zipped.subarray(0, zipped.length - 12), Buffer.from('not gzip at all'), Buffer.alloc(0)];
+    const corrupt = Buffer.from(zipped);
+    corrupt[20] = corrupt[20]! ^ 0xff;
+    failures.push(corrupt);
+    for (const bytes of failures) {
+      const error = await inflatePage(bytes).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(SyncHttpError);
+      expect(error).toMatchObject({ code: 'network', retryable: true });
+    }
+  });
+
+  it('inflates a page whose recorded size lies (a bomb claims little, a liar claims much)', async () => {
+    const text = cloudPage([['put', 'product', 'p1', 1, { a: 'y'.repeat(300_000) }]]);
+    const zipped = gzipSync(text);
+    for (const claimed of [1, 0xffffffff]) {
+      const lying = Buffer.from(zipped);
+      lying.writeUInt32LE(claimed, lying.length - 4);
+      // zlib checks the size at the end: a wrong one is a corrupt stream, refused like any other.
+      await expect(inflatePage(lying)).rejects.toMatchObject({ code: 'network' });
+    }
   });
 });
