@@ -127,8 +127,7 @@ export class SyncClient {
     const split = response.ok && (zipped || JSON_TYPE.test(type)) ? splitPage(bytes) : null;
     if (!split) {
       const text = bytes.toString('utf8');
-      const value = zipped ? parsePage(response, text) : this.#parse(response, text);
-      const { rows, ...envelope } = shaped(pullResponseSchema, value, response, path);
+      const { rows, ...envelope } = shaped(pullResponseSchema, this.#parse(response, text, zipped), response, path);
       return { ...envelope, length: rows.length, row: (i) => rows[i] };
     }
     const { rows: _none, ...envelope } = shaped(pullResponseSchema, { ...split.envelope, rows: [] }, response, path);
@@ -204,10 +203,10 @@ export class SyncClient {
     }
   }
 
-  /** Turns an answer into a value, or into the error it describes. */
-  #parse(response: Response, text: string): unknown {
+  /** Turns an answer into a value, or into the error it describes (`inflated`: a gzip page's JSON). */
+  #parse(response: Response, text: string, inflated = false): unknown {
     const type = response.headers.get('content-type') ?? '';
-    const isJson = JSON_TYPE.test(type);
+    const isJson = inflated || JSON_TYPE.test(type);
     let value: unknown = undefined;
     if (isJson) {
       try {
@@ -252,15 +251,6 @@ export function inflatePage(bytes: Buffer): Promise<Buffer> {
       else resolve(inflated);
     });
   });
-}
-
-/** A gzip page laid out otherwise than row by row: its JSON, or a retryable bad_response. */
-function parsePage(response: Response, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new SyncHttpError(response.status, 'bad_response', 'The page is not valid JSON (cut off?).', true);
-  }
 }
 
 /**
