@@ -29,6 +29,9 @@ export const STREAM_KINDS: Readonly<Record<StreamName, RecordKind[]>> = {
 
 type Generation = 'live' | 'stage';
 
+/** A stage's checksum, with each kind's part of it. */
+export type StagedChecksum = Checksum & { readonly kinds: ReadonlyMap<RecordKind, Checksum> };
+
 /** A document to stage: its row's values (`sync_hash` last) and its children's. */
 type StagedDoc = { id: string; values: Value[]; children: Value[][] };
 
@@ -265,8 +268,9 @@ export class ReferenceApplier {
   }
 
   /** The checksum of what is staged for a stream. */
-  stageChecksum(stream: StreamName): Checksum {
-    return this.#count(stream, 'stage');
+  stageChecksum(stream: StreamName): StagedChecksum {
+    const kinds = new Map<RecordKind, Checksum>();
+    return { ...this.#count(stream, 'stage', kinds), kinds };
   }
 
   /** The checksum of the live tables, counted from the rows (the bookkeeping's check). */
@@ -278,12 +282,16 @@ export class ReferenceApplier {
    * Replaces a stream's live rows with the staged ones, in the caller's transaction: rows the
    * snapshot does not have (or has in another version) go, the snapshot's new rows come, unchanged
    * rows stay untouched — or, `force`d (the live rows were found wrong), every row is rewritten.
-   * Returns the live checksum afterwards.
+   * Returns the live checksum afterwards. `staged`, the stage's checksum counted in this same
+   * transaction (the download checks it against the cloud's first), spares counting again the rows
+   * of a kind whose tables are exchanged — a scan of the whole table, ≈ 0.1 s a million rows.
    */
-  swap(stream: StreamName, force = false): { checksum: Checksum; operators: boolean } {
+  swap(stream: StreamName, force = false, staged?: StagedChecksum): { checksum: Checksum; operators: boolean } {
     this.#assertTx();
     const db = this.#db;
     let operators = false;
+    // Kinds whose live rows are now exactly the rows counted in the stage.
+    const exchanged = new Map<RecordKind, Checksum>();
     db.exec('CREATE TEMP TABLE IF NOT EXISTS sync_swap_ids (id TEXT PRIMARY KEY) WITHOUT ROWID');
     for (const kind of STREAM_KINDS[stream]) {
       const spec = KIND_SPECS[kind];
@@ -317,6 +325,8 @@ export class ReferenceApplier {
           [spec.table, spec.stage],
           ...(spec.child ? [[spec.child.table, spec.child.stage] as const] : []),
         ]);
+        const counted = staged?.kinds.get(kind);
+        if (counted) exchanged.set(kind, counted);
         continue;
       }
       if (isEmpty(db, spec.table)) {
@@ -360,7 +370,7 @@ export class ReferenceApplier {
     db.prepare("DELETE FROM sync_parked WHERE generation = 'live' AND stream = ?").run(stream);
     db.prepare("UPDATE sync_parked SET generation = 'live' WHERE generation = 'stage' AND stream = ?").run(stream);
     this.clearStage(stream);
-    return { checksum: this.liveChecksum(stream), operators };
+    return { checksum: this.#count(stream, 'live', undefined, exchanged), operators };
   }
 
   /** Empties a stream's staging tables. */
@@ -442,19 +452,31 @@ export class ReferenceApplier {
     };
   }
 
-  #count(stream: StreamName, generation: Generation): Checksum {
+  /**
+   * Counts a generation's rows and the sum of their hashes, parked documents included. `byKind`
+   * receives each kind's part; `known` holds kinds whose part is already known.
+   */
+  #count(
+    stream: StreamName,
+    generation: Generation,
+    byKind?: Map<RecordKind, Checksum>,
+    known?: ReadonlyMap<RecordKind, Checksum>,
+  ): Checksum {
     let rows = 0;
     let sum = 0;
     for (const kind of STREAM_KINDS[stream]) {
       const spec = KIND_SPECS[kind];
       const table = generation === 'live' ? spec.table : spec.stage;
-      const counted = this.#db
-        .prepare<[], { n: number; s: number }>(
-          `SELECT count(*) AS n, coalesce(sum(sync_hash), 0) AS s FROM ${table} WHERE sync_hash IS NOT NULL`,
-        )
-        .get()!;
-      rows += counted.n;
-      sum += counted.s;
+      const counted =
+        known?.get(kind) ??
+        this.#db
+          .prepare<[], Checksum>(
+            `SELECT count(*) AS rows, coalesce(sum(sync_hash), 0) AS sum FROM ${table} WHERE sync_hash IS NOT NULL`,
+          )
+          .get()!;
+      byKind?.set(kind, counted);
+      rows += counted.rows;
+      sum += counted.sum;
     }
     const parked = this.#db
       .prepare<[Generation, string], { n: number; s: number }>(

@@ -147,7 +147,7 @@ export class Downloader {
             if (sameChecksum(staged, page.checksum)) {
               this.#deps.faults.at?.('before_swap_commit');
               // After a mismatch the live rows are not trusted: all of them are rewritten.
-              const swapped = applier.swap(name, current.mismatches > 0);
+              const swapped = applier.swap(name, current.mismatches > 0, staged);
               operators = swapped.operators;
               policies = name === 'config';
               swappedIn = true;
@@ -165,7 +165,10 @@ export class Downloader {
                 mismatches: 0,
               });
             } else {
-              this.#deps.log.warn({ stream: name, staged, cloud: page.checksum }, 'staged download does not add up');
+              this.#deps.log.warn(
+                { stream: name, staged: { rows: staged.rows, sum: staged.sum }, cloud: page.checksum },
+                'staged download does not add up',
+              );
               applier.clearStage(name);
               Object.assign(updated, { stageCursor: null, stageRows: 0, mismatches: current.mismatches + 1 });
               mismatch = true;

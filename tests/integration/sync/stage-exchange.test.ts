@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { docHash, productDocSchema } from '#shared/sync/records';
+import { brandDocSchema, docHash, productDocSchema } from '#shared/sync/records';
 import { openDatabase, type Db } from '../../../src/core/db/connection';
 import { MIGRATIONS, migrate } from '../../../src/core/db/migrations/index';
 import { ReferenceApplier, type IncomingRow } from '../../../src/core/sync/apply';
@@ -86,18 +86,29 @@ describe('the catalog stage is the live tables’ twin, exchanged on a first dow
     db.prepare("INSERT INTO product_barcodes (code, product_id, kind) VALUES ('SEEDCODE', 'seeded', 'code128')").run();
 
     const rows = Array.from({ length: 300 }, (_, i) => put(i));
-    inSyncTransaction(db, () => applier.applyStage('catalog', rows));
-    const staged = inSyncTransaction(db, () => applier.stageChecksum('catalog'));
+    // Besides the products: a brand (its table is merged, not exchanged) and a document this
+    // station cannot store (parked) — each in the stream's checksum.
+    const brand = brandDocSchema.parse({ id: 'brand-staged', name: 'Staged brand' });
+    const odd: IncomingRow = { op: 'put', kind: 'product', id: 'odd', hash: 77, doc: { id: 'odd' } };
+    const extras: IncomingRow[] = [{ op: 'put', kind: 'brand', id: brand.id, hash: docHash(brand), doc: brand }, odd];
+    inSyncTransaction(db, () => applier.applyStage('catalog', [...rows, ...extras]));
     const stagedRoot = rootPage(db, 'sync_stage_products');
     const stagedIndexRoot = rootPage(db, 'catalog_barcode_owner_2');
-    const swapped = inSyncTransaction(db, () => applier.swap('catalog'));
+    const { staged, swapped } = inSyncTransaction(db, () => {
+      const staged = applier.stageChecksum('catalog');
+      return { staged, swapped: applier.swap('catalog', false, staged) };
+    });
 
     // Exchanged, not copied: the live name now holds the B-tree that was staged, and the live
     // barcodes the staged index, not one built again.
     expect(rootPage(db, 'products')).toBe(stagedRoot);
     expect(rootPage(db, 'catalog_barcode_owner_2')).toBe(stagedIndexRoot);
 
-    expect(swapped.checksum).toEqual(staged);
+    // The products' part taken from the stage's count, the brand and the parked row counted live:
+    // the same as counting every live row again.
+    expect(staged.rows).toBe(302);
+    expect(swapped.checksum).toEqual({ rows: staged.rows, sum: staged.sum });
+    expect(swapped.checksum).toEqual(applier.liveChecksum('catalog'));
     expect(count(db, 'products')).toBe(300);
     expect(count(db, 'product_barcodes')).toBe(300);
     expect(db.prepare("SELECT 1 FROM products WHERE id = 'seeded'").get()).toBeUndefined();
