@@ -346,4 +346,28 @@ describe.each(STORES)('duplicate receipts learnt through sync, on %s', (storeKin
       firstReceipt: { caseId: 'other-case-x', stationLocalId: 'OTHER-LOCAL-ID' },
     });
   }, 120_000);
+
+  it('reads an open case’s RMA again when sync brings a change to its lines', async () => {
+    const tenant = await company();
+    const fixture = await station(tenant);
+    const [rma] = rmas(fixture, 1);
+    const doc = referenceData().rmas.find((r) => r.id === rma!.id) as { lines: { quantity: number }[] };
+    const quantity = doc.lines[0]!.quantity;
+    // Every item line 1 allows received and graded: the RMA expects no more of it.
+    await receive(fixture, rma!, false);
+    expect((await fixture.ok('scan.submit', { code: 'CMD:GOOD', source: 'wedge' })).tone).not.toBe('bad');
+    for (let more = 1; more < quantity; more++) {
+      for (const code of [rma!.code, 'CMD:GOOD'])
+        expect((await fixture.ok('scan.submit', { code, source: 'wedge' })).tone).not.toBe('bad');
+    }
+    // The OMS lets the customer return one more; the station learns it through sync, the case still open.
+    doc.lines[0]!.quantity = quantity + 1;
+    expect((await cloud.upsert('rmas', [doc], tenant)).status).toBe(200);
+    await fixture.core.sync!.runOnce();
+    await fixture.core.sync!.stop();
+    const second = await fixture.ok('scan.submit', { code: rma!.code, source: 'wedge' });
+    expect(second.message).toBe('verdict.returns.received');
+    const expected = (await fixture.ok('returns.current', {}))!.expected.find((l) => l.lineNo === 1)!;
+    expect(expected).toMatchObject({ quantity: quantity + 1, received: quantity + 1 });
+  }, 120_000);
 });
