@@ -84,6 +84,13 @@ export class ReferenceApplier {
     freeBadge: Statement<[string, string]>;
     endSession: Statement<[string]>;
   };
+  /** `sync_stage_tally` (migration 0260): what each kind's staging table holds, kept as it is written. */
+  readonly #tally: {
+    get: Statement<[string], { kind: string; rows: number; sum: number }>;
+    set: Statement<[string, string, number, number]>;
+    add: Statement<[number, number, string, string]>;
+    forget: Statement<[string]>;
+  };
 
   constructor(db: Db) {
     this.#db = db;
@@ -95,6 +102,12 @@ export class ReferenceApplier {
         `INSERT OR REPLACE INTO sync_parked (generation, stream, kind, id, hash, doc, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       del: db.prepare('DELETE FROM sync_parked WHERE generation = ? AND stream = ? AND kind = ? AND id = ?'),
+    };
+    this.#tally = {
+      get: db.prepare('SELECT kind, rows, sum FROM sync_stage_tally WHERE stream = ?'),
+      set: db.prepare('INSERT OR REPLACE INTO sync_stage_tally (stream, kind, rows, sum) VALUES (?, ?, ?, ?)'),
+      add: db.prepare('UPDATE sync_stage_tally SET rows = rows + ?, sum = sum + ? WHERE stream = ? AND kind = ?'),
+      forget: db.prepare('DELETE FROM sync_stage_tally WHERE stream = ?'),
     };
     this.#operators = {
       // The badge goes to the newer document; the other operator's own update follows.
@@ -167,6 +180,11 @@ export class ReferenceApplier {
   /** Writes rows into the staging tables (a first download in progress). */
   applyStage(stream: StreamName, rows: readonly IncomingRow[]): number {
     this.#assertTx();
+    // The staged rows' tally is kept while every row written is a new one (a first download's
+    // common case); a row replaced or deleted makes it unknown, and the stage is counted instead.
+    const tally = this.#tallyOf(stream) ?? (this.#stageIsEmpty(stream) ? this.#zeroTally(stream) : null);
+    const added = new Map<RecordKind, Checksum>();
+    let exact = true;
     let parked = 0;
     // A row staged again (a page fetched again after a crash, a document changed during the
     // download) replaces what was staged, parked or not; the first time — nearly every row of a
@@ -176,7 +194,18 @@ export class ReferenceApplier {
     const batch: StagedDoc[] = [];
     let batchKind: RecordKind | null = null;
     const flush = (): void => {
-      if (batchKind !== null) this.#stageBatch(batchKind, batch);
+      if (batchKind !== null && batch.length > 0) {
+        if (this.#stageBatch(batchKind, batch)) {
+          const sum = added.get(batchKind) ?? { rows: 0, sum: 0 };
+          for (const doc of batch) {
+            sum.rows++;
+            sum.sum += doc.values[doc.values.length - 1] as number;
+          }
+          added.set(batchKind, sum);
+        } else {
+          exact = false;
+        }
+      }
       batch.length = 0;
     };
     for (const row of rows) {
@@ -200,7 +229,7 @@ export class ReferenceApplier {
       if (checked.kind !== null) {
         const st = this.#st.get(checked.kind)!;
         if (st.stageDelChildren) st.stageDelChildren.run(row.id);
-        st.stageDel.run(...KIND_SPECS[checked.kind].keyOf(row.id));
+        if (st.stageDel.run(...KIND_SPECS[checked.kind].keyOf(row.id)).changes > 0) exact = false;
       }
       if (row.op === 'put') {
         anyParked = true;
@@ -217,6 +246,11 @@ export class ReferenceApplier {
       }
     }
     flush();
+    if (tally && exact) {
+      for (const [kind, sum] of added) this.#tally.add.run(sum.rows, sum.sum, stream, kind);
+    } else if (tally) {
+      this.#tally.forget.run(stream);
+    }
     return parked;
   }
 
@@ -229,8 +263,9 @@ export class ReferenceApplier {
    * product with its barcode, in chunks of 600 rows). When the batch insert skips a row (staged
    * before, or a document twice in the batch), the batch is written again row by row, replacing:
    * rows it had just inserted are replaced by themselves, so the end state is the one-by-one one.
+   * Returns whether every document was new to the stage (none replaced).
    */
-  #stageBatch(kind: RecordKind, batch: readonly StagedDoc[]): void {
+  #stageBatch(kind: RecordKind, batch: readonly StagedDoc[]): boolean {
     const st = this.#st.get(kind)!;
     if (batch.length === STAGE_BATCH_ROWS) {
       const many = this.#stageMany(kind);
@@ -243,18 +278,21 @@ export class ReferenceApplier {
           }
         }
         for (; from < children.length; from++) st.stageInsertChild!.run(...children[from]!);
-        return;
+        return true;
       }
       for (const doc of batch) replaceStaged(st, doc);
-      return;
+      return false;
     }
+    let allNew = true;
     for (const doc of batch) {
       if (st.stageInsertNew.run(...doc.values).changes === 1) {
         for (const child of doc.children) st.stageInsertChild!.run(...child);
       } else {
         replaceStaged(st, doc);
+        allNew = false;
       }
     }
+    return allNew;
   }
 
   /** The multi-row staging statements of a kind (prepared when first needed). */
@@ -267,10 +305,46 @@ export class ReferenceApplier {
     return many;
   }
 
-  /** The checksum of what is staged for a stream. */
-  stageChecksum(stream: StreamName): StagedChecksum {
+  /**
+   * The checksum of what is staged for a stream: the kinds' tally where it is known (else their
+   * rows counted, and the tally kept from then on), the parked documents counted. `fresh`: every
+   * row counted, whatever the tally says.
+   */
+  stageChecksum(stream: StreamName, fresh = false): StagedChecksum {
+    const known = fresh ? null : this.#tallyOf(stream);
     const kinds = new Map<RecordKind, Checksum>();
-    return { ...this.#count(stream, 'stage', kinds), kinds };
+    const checksum = this.#count(stream, 'stage', kinds, known ?? undefined);
+    if (!known && !fresh && this.#db.inTransaction) {
+      for (const [kind, sum] of kinds) this.#tally.set.run(stream, kind, sum.rows, sum.sum);
+    }
+    return { ...checksum, kinds };
+  }
+
+  /** The stream's staged tally by kind, or null where it is not known. */
+  #tallyOf(stream: StreamName): Map<RecordKind, Checksum> | null {
+    const rows = this.#tally.get.all(stream);
+    const kinds = STREAM_KINDS[stream];
+    if (rows.length !== kinds.length) return null;
+    const tally = new Map<RecordKind, Checksum>();
+    for (const row of rows) {
+      if (!(kinds as readonly string[]).includes(row.kind)) return null;
+      tally.set(row.kind as RecordKind, { rows: row.rows, sum: row.sum });
+    }
+    return tally;
+  }
+
+  /** Records an empty stage's tally: nothing of any kind. */
+  #zeroTally(stream: StreamName): Map<RecordKind, Checksum> {
+    const tally = new Map<RecordKind, Checksum>();
+    for (const kind of STREAM_KINDS[stream]) {
+      this.#tally.set.run(stream, kind, 0, 0);
+      tally.set(kind, { rows: 0, sum: 0 });
+    }
+    return tally;
+  }
+
+  #stageIsEmpty(stream: StreamName): boolean {
+    return STREAM_KINDS[stream].every((kind) => isEmpty(this.#db, KIND_SPECS[kind].stage));
   }
 
   /** The checksum of the live tables, counted from the rows (the bookkeeping's check). */
@@ -382,6 +456,7 @@ export class ReferenceApplier {
       this.#db.exec(`DELETE FROM ${spec.stage}`);
     }
     this.#db.prepare("DELETE FROM sync_parked WHERE generation = 'stage' AND stream = ?").run(stream);
+    this.#zeroTally(stream);
   }
 
   /**

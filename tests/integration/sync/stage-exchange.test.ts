@@ -202,6 +202,68 @@ describe('the catalog stage is the live tables’ twin, exchanged on a first dow
     expect(batched.pragma('foreign_key_check')).toEqual([]);
   });
 
+  it('keeps the stage’s checksum as rows are staged, and counts the rows once a row was replaced or deleted', () => {
+    const db = open();
+    const applier = new ReferenceApplier(db);
+    const tally = (): unknown =>
+      db.prepare("SELECT kind, rows FROM sync_stage_tally WHERE stream = 'catalog' ORDER BY kind").all();
+    const checks = (): void => {
+      const kept = inSyncTransaction(db, () => applier.stageChecksum('catalog'));
+      const counted = inSyncTransaction(db, () => applier.stageChecksum('catalog', true));
+      expect({ rows: kept.rows, sum: kept.sum }).toEqual({ rows: counted.rows, sum: counted.sum });
+    };
+    // Only new rows, in batches and one at a time, a parked document and a brand among them: the
+    // tally follows, and nothing is counted.
+    const brand = brandDocSchema.parse({ id: 'brand-tally', name: 'Tally' });
+    const odd: IncomingRow = { op: 'put', kind: 'product', id: 'odd', hash: 9, doc: { id: 'odd' } };
+    inSyncTransaction(db, () =>
+      applier.applyStage(
+        'catalog',
+        Array.from({ length: 120 }, (_, i) => put(i)),
+      ),
+    );
+    inSyncTransaction(db, () =>
+      applier.applyStage('catalog', [
+        put(200),
+        { op: 'put', kind: 'brand', id: brand.id, hash: docHash(brand), doc: brand },
+        odd,
+        // A delete of a row never staged deletes nothing.
+        { op: 'del', kind: 'product', id: 'prod-never', hash: 0, doc: null },
+      ]),
+    );
+    expect(tally()).toEqual([
+      { kind: 'brand', rows: 1 },
+      { kind: 'product', rows: 121 },
+    ]);
+    checks();
+    // A page fetched again, part of it staged before (replaced): unknown, then counted and kept.
+    inSyncTransaction(db, () =>
+      applier.applyStage(
+        'catalog',
+        Array.from({ length: 50 }, (_, i) => put(100 + i)),
+      ),
+    );
+    expect(tally()).toEqual([]);
+    checks();
+    expect(tally()).toEqual([
+      { kind: 'brand', rows: 1 },
+      { kind: 'product', rows: 151 },
+    ]);
+    // A delete of a staged row.
+    inSyncTransaction(db, () =>
+      applier.applyStage('catalog', [{ op: 'del', kind: 'product', id: 'prod-syn-0000003', hash: 0, doc: null }]),
+    );
+    expect(tally()).toEqual([]);
+    checks();
+    // A cleared stage is known to be empty.
+    inSyncTransaction(db, () => applier.clearStage('catalog'));
+    expect(tally()).toEqual([
+      { kind: 'brand', rows: 0 },
+      { kind: 'product', rows: 0 },
+    ]);
+    checks();
+  });
+
   it('carries a download staged before the migration over into the new staging tables', () => {
     const db = open(MIGRATIONS.filter((m) => m.version < 230));
     db.prepare(

@@ -16,6 +16,7 @@ import { m0220EventTypes } from './0220-event-types';
 import { m0230StageProductsLiveShape } from './0230-stage-products-live-shape';
 import { m0240CatalogTwinIndexNames } from './0240-catalog-twin-index-names';
 import { m0250PrintDocumentsKept } from './0250-print-documents-kept';
+import { m0260StageTally } from './0260-stage-tally';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a released one. */
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0230StageProductsLiveShape,
   m0240CatalogTwinIndexNames,
   m0250PrintDocumentsKept,
+  m0260StageTally,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
