@@ -351,7 +351,7 @@ describe.each(STORES)('duplicate receipts learnt through sync, on %s', (storeKin
     const tenant = await company();
     const fixture = await station(tenant);
     const [rma] = rmas(fixture, 1);
-    const doc = referenceData().rmas.find((r) => r.id === rma!.id) as { lines: { quantity: number }[] };
+    const doc = referenceData().rmas!.find((r) => r.id === rma!.id) as { lines: { quantity: number }[] };
     const quantity = doc.lines[0]!.quantity;
     // Every item line 1 allows received and graded: the RMA expects no more of it.
     await receive(fixture, rma!, false);
