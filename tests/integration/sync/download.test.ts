@@ -240,6 +240,70 @@ describe.each(STORES)('download from the cloud on %s', (storeKind) => {
     await converged(fixture, tenant);
   }, 120_000);
 
+  it('counts the staged rows when their tally disagrees with the cloud, rather than downloading again', async () => {
+    const tenant = await company(600);
+    const dataDir = tempDir();
+    cleanups.push(dataDir.remove);
+    let fixture = await station(tenant, { dataDir: dataDir.dir });
+    fixture.close();
+    // A first download stopped once the catalog's staging is under way; its tally then made wrong
+    // behind its back.
+    const reader = new Database(join(dataDir.dir, 'station.db'), { readonly: true });
+    const staged = reader.prepare<[], number>('SELECT count(*) FROM sync_stage_products').pluck();
+    let crashed = false;
+    fixture = openCore({
+      dataDir: dataDir.dir,
+      sync: {
+        timings: { ...FAST_SYNC, pageRowsMax: 150 },
+        faults: {
+          at: (at) => {
+            if (at !== 'after_page_fetch' || crashed || staged.get()! < 150) return;
+            crashed = true;
+            throw new SimulatedCrash(at);
+          },
+        },
+      },
+    });
+    await fixture.core.sync!.runOnce();
+    fixture.close();
+    reader.close();
+    expect(crashed).toBe(true);
+    const db = new Database(join(dataDir.dir, 'station.db'));
+    const skewed = db
+      .prepare("UPDATE sync_stage_tally SET sum = sum + 1 WHERE stream = 'catalog' AND kind = 'product'")
+      .run().changes;
+    db.close();
+    expect(skewed).toBe(1);
+    // The rest of the download: the staged rows only ever grow until the swap (a mismatch would
+    // have cleared them and started over).
+    const progress = new Database(join(dataDir.dir, 'station.db'), { readonly: true });
+    const stageRows = progress.prepare<[], { staging: number; stage_rows: number }>(
+      "SELECT staging, stage_rows FROM sync_streams WHERE stream = 'catalog'",
+    );
+    const resumedAt = stageRows.get()!.stage_rows;
+    expect(resumedAt).toBeGreaterThan(0);
+    let fewest = resumedAt;
+    fixture = openCore({
+      dataDir: dataDir.dir,
+      sync: {
+        timings: { ...FAST_SYNC, pageRowsMax: 150 },
+        faults: {
+          at: (at) => {
+            const now = stageRows.get()!;
+            if (at === 'after_page_fetch' && now.staging === 1) fewest = Math.min(fewest, now.stage_rows);
+          },
+        },
+      },
+    });
+    cleanups.push(() => fixture.close());
+    await fixture.core.sync!.runOnce();
+    progress.close();
+    expect(await catalog(fixture)).toMatchObject({ phase: 'live', upToDate: true, rows: 2 + 220 + 600 });
+    // Counted at the end and found right: nothing downloaded twice.
+    expect(fewest).toBe(resumedAt);
+    await converged(fixture, tenant);
+  }, 120_000);
+
   it('answers 410 for a cursor older than the history, re-downloads while the outbox keeps uploading (test 12)', async () => {
     const tenant = await company(100);
     const fixture = await station(tenant);
