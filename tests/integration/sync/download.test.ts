@@ -62,6 +62,11 @@ describe.each(STORES)('download from the cloud on %s', (storeKind) => {
     ]);
   }
 
+  /** A station on `dataDir` fetching pages of 150 rows, told of each fault point through `at`. */
+  function pagedCore(dataDir: string, at: (point: string) => void): CoreFixture {
+    return openCore({ dataDir, sync: { timings: { ...FAST_SYNC, pageRowsMax: 150 }, faults: { at } } });
+  }
+
   async function catalog(fixture: CoreFixture) {
     return (await fixture.ok('sync.status', {})).streams.find((s) => s.name === 'catalog')!;
   }
@@ -192,20 +197,12 @@ describe.each(STORES)('download from the cloud on %s', (storeKind) => {
       const crashAt = 1 + Math.floor(next() * 6);
       const point = next() < 0.5 ? 'after_page_fetch' : 'before_page_commit';
       let crashed = false;
-      fixture = openCore({
-        dataDir: dataDir.dir,
-        sync: {
-          timings: { ...FAST_SYNC, pageRowsMax: 150 },
-          faults: {
-            at: (at) => {
-              if (at === 'after_page_fetch') pages++;
-              if (at === point && pages >= crashAt && !crashed) {
-                crashed = true;
-                throw new SimulatedCrash(at);
-              }
-            },
-          },
-        },
+      fixture = pagedCore(dataDir.dir, (at) => {
+        if (at === 'after_page_fetch') pages++;
+        if (at === point && pages >= crashAt && !crashed) {
+          crashed = true;
+          throw new SimulatedCrash(at);
+        }
       });
       await fixture.core.sync!.runOnce();
       fixture.close();
@@ -251,18 +248,10 @@ describe.each(STORES)('download from the cloud on %s', (storeKind) => {
     const reader = new Database(join(dataDir.dir, 'station.db'), { readonly: true });
     const staged = reader.prepare<[], number>('SELECT count(*) FROM sync_stage_products').pluck();
     let crashed = false;
-    fixture = openCore({
-      dataDir: dataDir.dir,
-      sync: {
-        timings: { ...FAST_SYNC, pageRowsMax: 150 },
-        faults: {
-          at: (at) => {
-            if (at !== 'after_page_fetch' || crashed || staged.get()! < 150) return;
-            crashed = true;
-            throw new SimulatedCrash(at);
-          },
-        },
-      },
+    fixture = pagedCore(dataDir.dir, (at) => {
+      if (at !== 'after_page_fetch' || crashed || staged.get()! < 150) return;
+      crashed = true;
+      throw new SimulatedCrash(at);
     });
     await fixture.core.sync!.runOnce();
     fixture.close();
@@ -283,17 +272,9 @@ describe.each(STORES)('download from the cloud on %s', (storeKind) => {
     const resumedAt = stageRows.get()!.stage_rows;
     expect(resumedAt).toBeGreaterThan(0);
     let fewest = resumedAt;
-    fixture = openCore({
-      dataDir: dataDir.dir,
-      sync: {
-        timings: { ...FAST_SYNC, pageRowsMax: 150 },
-        faults: {
-          at: (at) => {
-            const now = stageRows.get()!;
-            if (at === 'after_page_fetch' && now.staging === 1) fewest = Math.min(fewest, now.stage_rows);
-          },
-        },
-      },
+    fixture = pagedCore(dataDir.dir, (at) => {
+      const now = stageRows.get()!;
+      if (at === 'after_page_fetch' && now.staging === 1) fewest = Math.min(fewest, now.stage_rows);
     });
     cleanups.push(() => fixture.close());
     await fixture.core.sync!.runOnce();
