@@ -56,7 +56,8 @@ export class FraudService {
     const policy = this.#deps.policies.one('fraud');
     if (!policy) return [];
     const result = evaluateFraud(policy, this.facts(snapshot, this.#deps.clock(), policy));
-    return toNewFlags(result, this.#records(snapshot.case.id, snapshot.items));
+    // The evidence is read only for a flag to name it: most cases close with none.
+    return result.flags.length === 0 ? [] : toNewFlags(result, this.#records(snapshot.case.id, snapshot.items));
   }
 
   /**

@@ -2,7 +2,7 @@ import type { ReturnCaseView, ReturnItemView } from '#shared/contract/returns';
 import type { Verdict } from '#shared/contract/scan';
 import { decideDisposition, DISPOSITIONS, overrideNeedsSupervisor, type Disposition } from '#shared/policy/disposition';
 import { GRADES, type Grade } from '#shared/policy/grades';
-import { recommendRefund, type RefundItem } from '#shared/policy/refund';
+import { recommendRefund, type RefundItem, type RefundPolicy } from '#shared/policy/refund';
 import { goodAnswers, walkRubric, type Rubric } from '#shared/policy/rubric';
 import { checkWeight, DEFAULT_WEIGHT_TOLERANCE } from '#shared/policy/weight';
 import type { ItemGradedPayload } from '#shared/sync/event-payloads';
@@ -16,6 +16,7 @@ import {
   type ReceiptRow,
   type ReturnsQueries,
   type RmaLine,
+  type RmaLineRef,
 } from '../db/queries/returns';
 import type { EventLog } from '../events/log';
 import type { PhotoStore } from '../photos';
@@ -43,6 +44,15 @@ export type CaseSnapshot = { case: CaseRow; items: ItemRow[]; customerId: string
  * empty-box weight).
  */
 export type FraudEvaluator = (snapshot: CaseSnapshot) => NewFlag[];
+
+/** A case's refund inputs but its open flags (`ReturnsService.#refundBasis`). */
+type RefundBasis = {
+  policy: RefundPolicy;
+  items: RefundItem[];
+  deliveredAt: number;
+  receivedAt: number;
+  currency: string;
+};
 
 type Approval = {
   itemNo: number;
@@ -409,7 +419,7 @@ export class ReturnsService {
       this.#changed(id);
       return bad('verdict.returns.duplicateReceipt', { number: rma.number }, code);
     }
-    const rmaLines = this.#rmaLines(rma.id);
+    const rmaLines = this.#q.rmaLineRefs(rma.id);
     if (rma.order_id && this.#outsideWindow(rma.order_id, rmaLines))
       return info('verdict.returns.outsideWindow', { number: rma.number }, code);
     return good(
@@ -479,7 +489,7 @@ export class ReturnsService {
   /** An item scanned into the open case, whose items (read by this scan) are `items`. */
   #receive(active: ActiveSession, open: CaseRow, items: ItemRow[], productId: string, code: string): Verdict {
     const product = this.#product(productId);
-    const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
+    const rmaLines = open.rma_id ? this.#q.rmaLineRefs(open.rma_id) : [];
     const line = rmaLines.find(
       (l) => l.productId === productId && items.filter((i) => i.rma_line_no === l.lineNo).length < l.quantity,
     );
@@ -555,10 +565,11 @@ export class ReturnsService {
     command: Extract<ScanContext['classified'], { kind: 'command' }>['command'],
     code: string,
   ): Verdict {
-    const grading = this.#q.items(open.id).find((i) => i.status === 'grading');
+    const items = this.#q.items(open.id);
+    const grading = items.find((i) => i.status === 'grading');
     switch (command.name) {
       case 'done':
-        return this.#close(active, open, code);
+        return this.#close(active, open, code, items);
       case 'good': {
         if (!grading) return bad('verdict.returns.nothingToGrade', {}, code);
         const state = this.#state(grading);
@@ -627,8 +638,9 @@ export class ReturnsService {
 
   #applyAnswers(active: ActiveSession, open: CaseRow, item: ItemRow, given: Record<string, string>): ItemRow {
     const answers = { ...(JSON.parse(item.answers) as Record<string, string>), ...given };
+    const answered: ItemRow = { ...item, answers: JSON.stringify(answers) };
     this.#write(() => {
-      this.#q.updateItem({ ...item, answers: JSON.stringify(answers) });
+      this.#q.updateItem(answered);
       this.#deps.events.append({
         type: 'returns.answered',
         operatorId: active.operator.id,
@@ -636,7 +648,8 @@ export class ReturnsService {
         payload: { itemNo: item.item_no, answers: given },
       });
     });
-    return this.#advance(active, open, this.#item(open, item.item_no));
+    // The row as it now stands: the item as read in this unit of work, with its answers.
+    return this.#advance(active, open, answered);
   }
 
   /** Finishes grading when every question is answered and every photo asked for is taken. */
@@ -812,21 +825,23 @@ export class ReturnsService {
     this.#deps.routed?.(open.id, item.item_no);
   }
 
-  #close(active: ActiveSession, open: CaseRow, code: string): Verdict {
-    const items = this.#q.items(open.id);
-    if (this.#approval(open)) return bad('verdict.returns.overridePending', {}, code);
+  /** Closes the open case; `items` are its items when this scan has read them already. */
+  #close(active: ActiveSession, open: CaseRow, code: string, items = this.#q.items(open.id)): Verdict {
+    // `open` was read by this scan, in its transaction: its approval is the one that stands.
+    if (open.approval) return bad('verdict.returns.overridePending', {}, code);
     const unfinished = items.find((i) => i.status !== 'routed');
     if (unfinished) return bad('verdict.returns.gradeFirst', { sku: this.#product(unfinished.product_id).sku }, code);
     const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
     const missing = this.#expected(rmaLines, items).filter((l) => l.received < l.quantity);
     const now = this.#deps.clock();
     // The refund before any flag, for the rules that compare it with the order (refund anomaly).
-    const preliminary = this.#refund(open, items, 0, now);
+    const basis = this.#refundBasis(open, items, now);
+    const preliminary = recommended(basis, 0);
     const flags = this.#evaluate(open, items, preliminary?.totalCents ?? null);
     const { refund, openFlags } = this.#write(() => {
       for (const flag of flags) this.#raise(active.operator.id, open.id, flag);
       const openFlags = this.#q.flags(open.id).filter((f) => f.status === 'open').length;
-      const refund = this.#refund(open, items, openFlags, now);
+      const refund = recommended(basis, openFlags);
       this.#q.close(open.id, now, refund ? JSON.stringify(refund) : null);
       this.#deps.events.append({
         type: 'returns.closed',
@@ -934,6 +949,15 @@ export class ReturnsService {
   }
 
   #refund(open: CaseRow, items: ItemRow[], openFlags: number, now: number): ReturnCaseView['refund'] {
+    return recommended(this.#refundBasis(open, items, now), openFlags);
+  }
+
+  /**
+   * What a case's refund is computed from, read from the database: everything but the count of
+   * open flags, so closing a case reads it once for the two recommendations it makes (before
+   * the fraud rules, which compare the refund with the order, and after their flags).
+   */
+  #refundBasis(open: CaseRow, items: ItemRow[], now: number): RefundBasis | null {
     if (!open.order_id) return null;
     const policy = this.#deps.policies.one('refund');
     const order = this.#q.order(open.order_id);
@@ -952,15 +976,13 @@ export class ReturnsService {
           returnWindowDays: product.return_window_days,
         };
       });
-    const currency = items[0] ? this.#product(items[0].product_id).currency : 'EUR';
-    const recommendation = recommendRefund(policy, {
+    return {
+      policy,
       items: refundable,
       deliveredAt: this.#shippedAt(order.id) ?? order.placed_at,
       receivedAt: now,
-      shippingPaidCents: 0,
-      openFlags,
-    });
-    return { ...recommendation, currency };
+      currency: items[0] ? this.#product(items[0].product_id).currency : 'EUR',
+    };
   }
 
   #shippedAt(orderId: string): number | null {
@@ -1075,7 +1097,7 @@ export class ReturnsService {
   }
 
   /** Every line is past its product's return window, counted in days since the order shipped. */
-  #outsideWindow(orderId: string, rmaLines: RmaLine[]): boolean {
+  #outsideWindow(orderId: string, rmaLines: RmaLineRef[]): boolean {
     const order = this.#q.order(orderId);
     if (!order || rmaLines.length === 0) return false;
     const days =
@@ -1249,6 +1271,13 @@ function unexpectedFlag(quarantined: boolean, orderId: string | null, foundBy: s
     evidence: { orderId, foundBy },
     rule: 'returns.unexpected@1',
   };
+}
+
+/** The refund recommended on a basis with this many flags open (none without a basis: no order or no policy). */
+function recommended(basis: RefundBasis | null, openFlags: number): ReturnCaseView['refund'] {
+  if (!basis) return null;
+  const { policy, currency, ...input } = basis;
+  return { ...recommendRefund(policy, { ...input, shippingPaidCents: 0, openFlags }), currency };
 }
 
 function good(message: string, params: Verdict['params'], code: string): Verdict {

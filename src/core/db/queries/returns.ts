@@ -56,13 +56,17 @@ export type RmaRow = {
   created_at: number;
 };
 
-export type RmaLine = {
+/** An RMA line as the RMA holds it; {@link RmaLine} with its product's SKU and name. */
+export type RmaLineRef = {
   lineNo: number;
   productId: string;
-  sku: string;
-  name: string;
   quantity: number;
   reason: string;
+};
+
+export type RmaLine = RmaLineRef & {
+  sku: string;
+  name: string;
 };
 
 export type ProductRow = {
@@ -152,6 +156,9 @@ export function returnsQueries(db: Db) {
   const rmaLines = db.prepare<[string], RmaLine>(
     `SELECT l.line_no AS lineNo, l.product_id AS productId, p.sku, p.name, l.quantity, l.reason
        FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = ? ORDER BY l.line_no`,
+  );
+  const rmaLineRefs = db.prepare<[string], RmaLineRef>(
+    `SELECT line_no AS lineNo, product_id AS productId, quantity, reason FROM rma_lines WHERE rma_id = ? ORDER BY line_no`,
   );
   const order = db.prepare<
     [string],
@@ -264,6 +271,8 @@ export function returnsQueries(db: Db) {
       rmaId === null ? secondReceiptsAll.all() : secondReceiptsOf.all(rmaId),
     rmasOfOrder: (orderId: string): RmaRow[] => rmasOfOrder.all(orderId),
     rmaLines: (rmaId: string): RmaLine[] => rmaLines.all(rmaId),
+    /** The lines alone, without a look-up of each line's product (matching an item, counting). */
+    rmaLineRefs: (rmaId: string): RmaLineRef[] => rmaLineRefs.all(rmaId),
     order: (id: string) => order.get(id) ?? null,
     orderLines: (orderId: string) => orderLines.all(orderId),
     customerName: (id: string): string | null => customerName.get(id)?.first_name ?? null,
