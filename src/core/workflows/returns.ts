@@ -96,7 +96,7 @@ export class ReturnsService {
   /** Cases whose view the bench is still to be told of, oldest change first (see `#changed`). */
   readonly #unpushed = new Set<string>();
   /** The RMA lines read during the scan in progress (`#rmaLines`); null between scans. */
-  #linesOfScan: Map<string, RmaLine[]> | null = null;
+  #linesOfScan: Map<string, RmaLineRef[]> | null = null;
 
   constructor(deps: ReturnsDeps) {
     this.#deps = deps;
@@ -119,17 +119,17 @@ export class ReturnsService {
   }
 
   /**
-   * An RMA's lines, read once per scan: a scan needs them up to three times (closing a case: the
-   * missing items, the refund, the case's view), each a join over the RMA's lines and their
-   * products, and nothing a scan does changes them (they are the OMS's, brought by sync, which
-   * never runs inside a scan).
+   * An RMA's lines, read once per scan (closing a case needs them for the missing items and for
+   * the refund's reasons), without a look-up of each line's product: a scan matches and counts
+   * lines, and names only a missing one. Nothing a scan does changes them (they are the OMS's,
+   * brought by sync, which never runs inside a scan).
    */
-  #rmaLines(rmaId: string): RmaLine[] {
+  #rmaLines(rmaId: string): RmaLineRef[] {
     const memo = this.#linesOfScan;
-    if (!memo) return this.#q.rmaLines(rmaId);
+    if (!memo) return this.#q.rmaLineRefs(rmaId);
     let lines = memo.get(rmaId);
     if (!lines) {
-      lines = this.#q.rmaLines(rmaId);
+      lines = this.#q.rmaLineRefs(rmaId);
       memo.set(rmaId, lines);
     }
     return lines;
@@ -419,7 +419,7 @@ export class ReturnsService {
       this.#changed(id);
       return bad('verdict.returns.duplicateReceipt', { number: rma.number }, code);
     }
-    const rmaLines = this.#q.rmaLineRefs(rma.id);
+    const rmaLines = this.#rmaLines(rma.id);
     if (rma.order_id && this.#outsideWindow(rma.order_id, rmaLines))
       return info('verdict.returns.outsideWindow', { number: rma.number }, code);
     return good(
@@ -489,7 +489,7 @@ export class ReturnsService {
   /** An item scanned into the open case, whose items (read by this scan) are `items`. */
   #receive(active: ActiveSession, open: CaseRow, items: ItemRow[], productId: string, code: string): Verdict {
     const product = this.#product(productId);
-    const rmaLines = open.rma_id ? this.#q.rmaLineRefs(open.rma_id) : [];
+    const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
     const line = rmaLines.find(
       (l) => l.productId === productId && items.filter((i) => i.rma_line_no === l.lineNo).length < l.quantity,
     );
@@ -831,8 +831,9 @@ export class ReturnsService {
     if (open.approval) return bad('verdict.returns.overridePending', {}, code);
     const unfinished = items.find((i) => i.status !== 'routed');
     if (unfinished) return bad('verdict.returns.gradeFirst', { sku: this.#product(unfinished.product_id).sku }, code);
-    const rmaLines = open.rma_id ? this.#rmaLines(open.rma_id) : [];
-    const missing = this.#expected(rmaLines, items).filter((l) => l.received < l.quantity);
+    const missing = (open.rma_id ? this.#rmaLines(open.rma_id) : [])
+      .map((l) => ({ ...l, received: items.filter((i) => i.rma_line_no === l.lineNo).length }))
+      .filter((l) => l.received < l.quantity);
     const now = this.#deps.clock();
     // The refund before any flag, for the rules that compare it with the order (refund anomaly).
     const basis = this.#refundBasis(open, items, now);
@@ -859,7 +860,11 @@ export class ReturnsService {
             disposition: i.disposition,
             bin: i.bin,
           })),
-          missing: missing.map((l) => ({ lineNo: l.lineNo, sku: l.sku, missing: l.quantity - l.received })),
+          missing: missing.map((l) => ({
+            lineNo: l.lineNo,
+            sku: this.#q.product(l.productId)?.sku ?? l.productId,
+            missing: l.quantity - l.received,
+          })),
           refund,
           openFlags,
         },
@@ -1110,7 +1115,7 @@ export class ReturnsService {
     const items = this.#q.items(row.id);
     const rma = row.rma_id ? this.#q.rma(row.rma_id) : null;
     const order = row.order_id ? this.#q.order(row.order_id) : null;
-    const rmaLines = rma ? this.#rmaLines(rma.id) : [];
+    const rmaLines = rma ? this.#q.rmaLines(rma.id) : [];
     const expected = this.#expected(rmaLines, items);
     const approval = row.approval ? (JSON.parse(row.approval) as Approval) : null;
     const itemViews = items.map((i) => this.#itemView(i));

@@ -351,6 +351,43 @@ describe('the returns bench', () => {
     });
   });
 
+  it("expects an RMA line whose product the station does not know yet, under the product's id, and lists it missing at DONE", async () => {
+    fixture = openCore();
+    const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${qty(1)}`);
+    // The RMA arrived by sync before the catalog had its second product.
+    const db = new Database(join(fixture.dataDir, 'station.db'));
+    db.pragma('busy_timeout = 5000');
+    db.prepare(
+      `INSERT INTO rma_lines (rma_id, line_no, product_id, quantity, reason) VALUES (?, 99, 'p-not-synced', 1, 'changed_mind')`,
+    ).run(target.id);
+    db.close();
+    await atReturns(fixture);
+    expect(await scan(fixture, target.number)).toMatchObject({
+      message: 'verdict.returns.opened',
+      params: { count: 2 },
+    });
+    const opened = (await fixture.ok('returns.current', {}))!;
+    expect(opened.expected.find((l) => l.lineNo === 99)).toMatchObject({ sku: 'p-not-synced', received: 0 });
+    await scan(fixture, target.units[0]!.code);
+    await scan(fixture, 'CMD:GOOD');
+    expect(await scan(fixture, 'CMD:DONE')).toMatchObject({
+      message: 'verdict.returns.closedMissing',
+      params: { count: 1 },
+    });
+    const closed = (await fixture.ok('returns.current', {}))!;
+    expect(closed.missing).toEqual([{ lineNo: 99, sku: 'p-not-synced', name: 'p-not-synced', quantity: 1 }]);
+    const station = inspectStation(fixture.dataDir);
+    const event = station
+      .prepare<[], { payload: string }>(
+        "SELECT payload FROM events WHERE type = 'returns.closed' ORDER BY seq DESC LIMIT 1",
+      )
+      .get()!;
+    station.close();
+    expect((JSON.parse(event.payload) as { missing: unknown[] }).missing).toEqual([
+      { lineNo: 99, sku: 'p-not-synced', missing: 1 },
+    ]);
+  });
+
   it('grades by answers, asks for the photos the rubric wants, and routes by the disposition rules', async () => {
     fixture = openCore();
     const target = rma(fixture.dataDir, `r.status = 'authorized' AND ${notSerialised} AND ${allCategory('apparel')}`);

@@ -154,8 +154,11 @@ export function returnsQueries(db: Db) {
   const rma = db.prepare<[string], RmaRow>('SELECT * FROM rmas WHERE id = ?');
   const rmasOfOrder = db.prepare<[string], RmaRow>('SELECT * FROM rmas WHERE order_id = ? ORDER BY created_at DESC');
   const rmaLines = db.prepare<[string], RmaLine>(
-    `SELECT l.line_no AS lineNo, l.product_id AS productId, p.sku, p.name, l.quantity, l.reason
-       FROM rma_lines l JOIN products p ON p.id = l.product_id WHERE l.rma_id = ? ORDER BY l.line_no`,
+    // A line whose product the station does not know yet (the catalog not synced) is still
+    // expected: it shows under its product's id.
+    `SELECT l.line_no AS lineNo, l.product_id AS productId, coalesce(p.sku, l.product_id) AS sku,
+            coalesce(p.name, l.product_id) AS name, l.quantity, l.reason
+       FROM rma_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.rma_id = ? ORDER BY l.line_no`,
   );
   const rmaLineRefs = db.prepare<[string], RmaLineRef>(
     `SELECT line_no AS lineNo, product_id AS productId, quantity, reason FROM rma_lines WHERE rma_id = ? ORDER BY line_no`,
