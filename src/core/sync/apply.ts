@@ -40,8 +40,11 @@ const NO_CHILDREN: Value[][] = [];
 /** Rows (and children) a multi-row staging statement writes. */
 const STAGE_BATCH_ROWS = 50;
 
-/** Statements that stage `STAGE_BATCH_ROWS` rows, or children, at once. */
-type StageMany = { rows: Statement<Value[]>; children: Statement<Value[]> | null };
+/**
+ * Statements that stage `STAGE_BATCH_ROWS` rows, or children, at once. Their parameters: one list
+ * of every row's values in order (better-sqlite3 binds an array's items).
+ */
+type StageMany = { rows: Statement<[Value[]]>; children: Statement<[Value[]]> | null };
 
 type Statements = {
   hashOf: Statement<Value[], { sync_hash: number | null }>;
@@ -269,12 +272,13 @@ export class ReferenceApplier {
     const st = this.#st.get(kind)!;
     if (batch.length === STAGE_BATCH_ROWS) {
       const many = this.#stageMany(kind);
-      if (many.rows.run(...batch.flatMap((doc) => doc.values)).changes === batch.length) {
-        const children = batch.flatMap((doc) => doc.children);
+      if (many.rows.run(flatten(batch, (doc) => doc.values)).changes === batch.length) {
+        const children: Value[][] = [];
+        for (const doc of batch) for (const child of doc.children) children.push(child);
         let from = 0;
         if (many.children) {
           for (; children.length - from >= STAGE_BATCH_ROWS; from += STAGE_BATCH_ROWS) {
-            many.children.run(...children.slice(from, from + STAGE_BATCH_ROWS).flat());
+            many.children.run(flatten(children.slice(from, from + STAGE_BATCH_ROWS), (child) => child));
           }
         }
         for (; from < children.length; from++) st.stageInsertChild!.run(...children[from]!);
@@ -597,17 +601,32 @@ function replaceStaged(st: Statements, doc: StagedDoc): void {
   for (const child of doc.children) st.stageInsertChild!.run(...child);
 }
 
+/**
+ * The values of many rows in one list, a multi-row statement's parameters (better-sqlite3 binds
+ * an array's items in order). A plain loop: `flat()`, `flatMap()` and a spread of the result cost
+ * ≈ 3 µs a product staged (`sync.pull`, batches of 50 rows of 12 values), as much as SQLite's own
+ * insert of the row.
+ */
+function flatten<T>(items: readonly T[], valuesOf: (item: T) => readonly Value[]): Value[] {
+  const all: Value[] = [];
+  for (const item of items) {
+    const values = valuesOf(item);
+    for (let i = 0; i < values.length; i++) all.push(values[i]!);
+  }
+  return all;
+}
+
 function prepareStageMany(db: Db, spec: KindSpec): StageMany {
   const columns = [...spec.columns, 'sync_hash'];
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const child = spec.child;
   return {
-    rows: db.prepare<Value[]>(
+    rows: db.prepare<[Value[]]>(
       `INSERT INTO ${spec.stage} (${columns.join(', ')}) VALUES ${Array(STAGE_BATCH_ROWS).fill(tuple).join(', ')}
        ON CONFLICT DO NOTHING`,
     ),
     children: child
-      ? db.prepare<Value[]>(
+      ? db.prepare<[Value[]]>(
           `INSERT OR REPLACE INTO ${child.stage} (${child.columns.join(', ')})
            VALUES ${Array(STAGE_BATCH_ROWS)
              .fill(`(${child.columns.map(() => '?').join(', ')})`)
