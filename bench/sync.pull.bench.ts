@@ -8,13 +8,16 @@
  * the clock runs from enrolment until the catalog is live — every page fetched (gzip), parsed,
  * validated, staged (resumable, one transaction per page), and swapped into the live tables in
  * one transaction. The bare side inserts the same rows, with the same values, into a fresh
- * station database's real tables in one transaction with prepared statements.
+ * station database's real tables in one transaction with prepared statements — once before the
+ * cloud starts and once after it stops; the ratio is taken against the two together.
  *
  * Also: the station's CPU time per row (`station_cpu_us_per_row`: this process, its threads
- * included, during the sync — a figure the cloud's pace on the shared cores does not change), the longest stall of this process's event loop during the sync (`max_stall_ms`, which is
- * the swap), and the p99 of 10 ms timer ticks (`p99_stall_ms`: what a call would wait).
+ * included, during the sync — a figure the cloud's pace on the shared cores does not change), the
+ * longest stall of this process's event loop during the sync (`max_stall_ms`, which is the swap),
+ * and the p99 of 10 ms timer ticks (`p99_stall_ms`: what a call would wait).
  * BENCH_SYNC_PULL_ROWS changes the size.
  */
+import { rmSync } from 'node:fs';
 import pino from 'pino';
 import { Core } from '../src/core/app';
 import { openDatabase } from '../src/core/db/connection';
@@ -31,8 +34,12 @@ import { benchProduct, loadCatalog, startPgCloud } from './support/sync';
 const N = Number(process.env.BENCH_SYNC_PULL_ROWS ?? 1_000_000);
 
 runBenchmark('sync.pull', async () => {
-  const cloud = await startPgCloud();
   const temp = tempDir('benchline-bench-pull-');
+  // The bare insert runs before the sync (nothing else running yet) and after it: this machine's
+  // pace drifts from minute to minute, and the mean of the two brackets the sync between them.
+  log('sync.pull: bare bulk insert of the same rows, before');
+  const bareBefore = bareInsert(`${temp.dir}/bare-before.db`);
+  const cloud = await startPgCloud();
   let cloudStopped = false;
   try {
     log(`sync.pull: loading ${N} products into PostgreSQL`);
@@ -85,33 +92,16 @@ runBenchmark('sync.pull', async () => {
     const perS = N / seconds;
     log(`sync.pull: ${N} rows in ${round(seconds, 1)} s = ${Math.round(perS)} rows/s`);
 
-    // The bare insert: the same rows, the same values, into the same tables — with the cloud and
-    // PostgreSQL stopped first, so that their leftover work (PostgreSQL writing out what it
-    // served) does not slow the bare side and flatter the ratio.
+    // The bare insert again, with the cloud and PostgreSQL stopped first, so that their leftover
+    // work (PostgreSQL writing out what it served) does not slow the bare side and flatter the ratio.
     await cloud.stop();
     cloudStopped = true;
-    log('sync.pull: bare bulk insert of the same rows');
-    const db = openDatabase(`${temp.dir}/bare.db`);
-    migrate(db);
-    const product = KIND_SPECS.product;
-    const insertProduct = db.prepare(
-      `INSERT INTO products (${[...product.columns, 'sync_hash'].join(', ')}) VALUES (${[...product.columns, 'sync_hash'].map(() => '?').join(', ')})`,
+    log('sync.pull: bare bulk insert of the same rows, after');
+    const bareAfter = bareInsert(`${temp.dir}/bare-after.db`);
+    const barePerS = (2 * N) / (bareBefore + bareAfter);
+    log(
+      `sync.pull: bare insert ${round(bareBefore, 1)} s before, ${round(bareAfter, 1)} s after = ${Math.round(barePerS)} rows/s`,
     );
-    const insertBarcode = db.prepare('INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, ?)');
-    const docs = Array.from({ length: N }, (_, i) => benchProduct(i));
-    const values = docs.map((doc) => [...product.row(doc as never), hash32(canonicalJson(doc))]);
-    const bareStarted = performance.now();
-    db.transaction(() => {
-      for (let i = 0; i < N; i++) {
-        insertProduct.run(...values[i]!);
-        const barcode = docs[i]!.barcodes[0]!;
-        insertBarcode.run(barcode.code, docs[i]!.id, barcode.kind);
-      }
-    })();
-    const bareSeconds = (performance.now() - bareStarted) / 1000;
-    db.close();
-    const barePerS = N / bareSeconds;
-    log(`sync.pull: bare insert ${round(bareSeconds, 1)} s = ${Math.round(barePerS)} rows/s`);
     const sorted = Float64Array.from(stalls).sort();
     return {
       rows: N,
@@ -119,6 +109,8 @@ runBenchmark('sync.pull', async () => {
       duration_s: round(seconds, 1),
       rows_per_s: Math.round(perS),
       bare_rows_per_s: Math.round(barePerS),
+      bare_before_rows_per_s: Math.round(N / bareBefore),
+      bare_after_rows_per_s: Math.round(N / bareAfter),
       ratio: round(perS / barePerS, 3),
       // The station's own CPU time (its thread, the checkpoint worker, gunzip): what it costs
       // whatever the cloud's pace on the same two cores.
@@ -131,3 +123,33 @@ runBenchmark('sync.pull', async () => {
     temp.remove();
   }
 });
+
+/**
+ * The same rows, with the same values, inserted into a fresh station database's real tables in
+ * one transaction with prepared statements; the seconds the inserts and their commit took. The
+ * database is deleted afterwards, and the rows built for it are garbage by the time the sync runs.
+ */
+function bareInsert(file: string): number {
+  const db = openDatabase(file);
+  migrate(db);
+  const product = KIND_SPECS.product;
+  const columns = [...product.columns, 'sync_hash'];
+  const insertProduct = db.prepare(
+    `INSERT INTO products (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+  );
+  const insertBarcode = db.prepare('INSERT INTO product_barcodes (code, product_id, kind) VALUES (?, ?, ?)');
+  const docs = Array.from({ length: N }, (_, i) => benchProduct(i));
+  const values = docs.map((doc) => [...product.row(doc as never), hash32(canonicalJson(doc))]);
+  const started = performance.now();
+  db.transaction(() => {
+    for (let i = 0; i < N; i++) {
+      insertProduct.run(...values[i]!);
+      const barcode = docs[i]!.barcodes[0]!;
+      insertBarcode.run(barcode.code, docs[i]!.id, barcode.kind);
+    }
+  })();
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  return seconds;
+}
