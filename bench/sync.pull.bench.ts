@@ -29,7 +29,7 @@ import { canonicalJson } from '#shared/util/canonical-json';
 import { tempDir } from '../tests/support/paths';
 import { DEMO } from '../tests/support/core-fixture';
 import { log, percentile, round, runBenchmark } from './support/figures';
-import { benchProduct, loadCatalog, startPgCloud } from './support/sync';
+import { benchProduct, loadCatalog, startPgCloud, type PgCloud } from './support/sync';
 
 const N = Number(process.env.BENCH_SYNC_PULL_ROWS ?? 1_000_000);
 
@@ -37,11 +37,12 @@ runBenchmark('sync.pull', async () => {
   const temp = tempDir('benchline-bench-pull-');
   // The bare insert runs before the sync (nothing else running yet) and after it: this machine's
   // pace changes from minute to minute, and the ratio is taken against the faster of the two.
-  log('sync.pull: bare bulk insert of the same rows, before');
-  const bareBefore = bareInsert(`${temp.dir}/bare-before.db`);
-  const cloud = await startPgCloud();
+  let cloud: PgCloud | null = null;
   let cloudStopped = false;
   try {
+    log('sync.pull: bare bulk insert of the same rows, before');
+    const bareBefore = bareInsert(`${temp.dir}/bare-before.db`);
+    cloud = await startPgCloud();
     log(`sync.pull: loading ${N} products into PostgreSQL`);
     await loadCatalog(cloud.store, cloud.companyId, N);
 
@@ -120,7 +121,7 @@ runBenchmark('sync.pull', async () => {
       max_stall_ms: round(sorted[sorted.length - 1] ?? 0, 0),
     };
   } finally {
-    if (!cloudStopped) await cloud.stop();
+    if (cloud && !cloudStopped) await cloud.stop();
     temp.remove();
   }
 });
