@@ -15,6 +15,12 @@
  * included, during the sync — a figure the cloud's pace on the shared cores does not change), the
  * longest stall of this process's event loop during the sync (`max_stall_ms`, which is the swap),
  * and the p99 of 10 ms timer ticks (`p99_stall_ms`: what a call would wait).
+ *
+ * Where the two cores went during the sync, on Linux (read from `/proc`; left out elsewhere): the
+ * cloud's process and the PostgreSQL cluster's CPU time per row (`cloud_cpu_us_per_row`,
+ * `postgres_cpu_us_per_row`), and the station's main thread — the one that writes every row —
+ * on a CPU (`main_on_cpu_s`) and runnable but waiting for one (`main_waiting_s`). A slow run then
+ * shows whether the station's own work grew or the machine was busy.
  * BENCH_SYNC_PULL_ROWS changes the size.
  */
 import { rmSync } from 'node:fs';
@@ -28,7 +34,8 @@ import { hash32 } from '#shared/sync/hash';
 import { canonicalJson } from '#shared/util/canonical-json';
 import { tempDir } from '../tests/support/paths';
 import { DEMO } from '../tests/support/core-fixture';
-import { log, percentile, round, runBenchmark } from './support/figures';
+import { log, percentile, round, runBenchmark, type Figures } from './support/figures';
+import { mainThreadSchedMs, postgresCpuMs, processCpuMs } from './support/proc';
 import { benchProduct, loadCatalog, startPgCloud, type PgCloud } from './support/sync';
 
 const N = Number(process.env.BENCH_SYNC_PULL_ROWS ?? 1_000_000);
@@ -71,6 +78,11 @@ runBenchmark('sync.pull', async () => {
     }, 10);
 
     log('sync.pull: first sync');
+    const cloudPid = cloud.cloud.process.pid!;
+    const dataDir = cloud.postgres.dataDir;
+    const cloudCpuStarted = processCpuMs(cloudPid);
+    const postgresCpuStarted = postgresCpuMs(dataDir);
+    const mainStarted = mainThreadSchedMs();
     const cpuStarted = process.cpuUsage();
     const started = performance.now();
     await ok('sync.enrol', { url: cloud.cloud.url, code: await cloud.code() });
@@ -83,7 +95,19 @@ runBenchmark('sync.pull', async () => {
     }
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStarted);
+    const mainEnded = mainThreadSchedMs();
+    const cloudCpuEnded = processCpuMs(cloudPid);
+    const postgresCpuEnded = postgresCpuMs(dataDir);
     clearInterval(ticker);
+    const machine: Figures = {};
+    if (cloudCpuStarted !== null && cloudCpuEnded !== null)
+      machine['cloud_cpu_us_per_row'] = round(((cloudCpuEnded - cloudCpuStarted) * 1000) / N, 2);
+    if (postgresCpuStarted !== null && postgresCpuEnded !== null)
+      machine['postgres_cpu_us_per_row'] = round(((postgresCpuEnded - postgresCpuStarted) * 1000) / N, 2);
+    if (mainStarted && mainEnded) {
+      machine['main_on_cpu_s'] = round((mainEnded.onCpu - mainStarted.onCpu) / 1000, 2);
+      machine['main_waiting_s'] = round((mainEnded.waiting - mainStarted.waiting) / 1000, 2);
+    }
     const rows = sync.view().streams.find((s) => s.name === 'catalog')!.rows;
     if (rows !== N) throw new Error(`the station has ${rows} catalog rows, not ${N}`);
     const verified = sync.verify('catalog');
@@ -117,6 +141,7 @@ runBenchmark('sync.pull', async () => {
       // The station's own CPU time (its thread, the checkpoint worker, gunzip): what it costs
       // whatever the cloud's pace on the same two cores.
       station_cpu_us_per_row: round((cpu.user + cpu.system) / N, 2),
+      ...machine,
       p99_stall_ms: round(percentile(sorted, 99), 1),
       max_stall_ms: round(sorted[sorted.length - 1] ?? 0, 0),
     };

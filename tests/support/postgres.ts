@@ -13,6 +13,8 @@ export type Postgres = {
   /** Connection string of the cluster's `postgres` database. */
   url: string;
   dir: string;
+  /** The cluster's data folder (`postmaster.pid` names its server process). */
+  dataDir: string;
   port: number;
   stop(): Promise<void>;
 };
@@ -68,6 +70,7 @@ export async function startPostgres(options: { fsync?: boolean; maxConnections?:
   return {
     url,
     dir,
+    dataDir: data,
     port,
     async database(name = `bench_${process.pid}_${++databases}`) {
       const client = new pg.Client({ connectionString: url });
